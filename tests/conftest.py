@@ -1,0 +1,56 @@
+"""Shared fixtures: isolated per-user home, Qt offscreen, case and source folders."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+# Qt must never try to reach a display in tests.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from triage_app.storage.case_store import CaseStore  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(autouse=True)
+def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Point per-user state at a fresh folder for every test."""
+    monkeypatch.setenv("TRIAGE_HOME", str(tmp_path_factory.mktemp("triage-home")))
+
+
+@pytest.fixture
+def case_dir(tmp_path: Path) -> Path:
+    """Path for a new case folder (not yet created)."""
+    return tmp_path / "case"
+
+
+@pytest.fixture
+def store(case_dir: Path) -> Iterator[CaseStore]:
+    """A freshly created case store."""
+    with CaseStore.create(case_dir, reference="TEST-001", examiner="Test Examiner") as s:
+        yield s
+
+
+@pytest.fixture
+def source(tmp_path: Path) -> Path:
+    """An empty evidence folder to fill."""
+    folder = tmp_path / "evidence"
+    folder.mkdir()
+    return folder
+
+
+def run_cli(*args: str | os.PathLike[str], check: bool = True, **kwargs: object) -> subprocess.CompletedProcess[str]:
+    """Run the ``triage`` CLI in a real subprocess."""
+    cmd = [sys.executable, "-m", "triage_app.cli.main", *map(str, args)]
+    result = subprocess.run(cmd, capture_output=True, text=True, timeout=600, check=False, **kwargs)  # type: ignore[call-overload]
+    if check and result.returncode != 0:
+        raise AssertionError(
+            f"{' '.join(cmd)} exited {result.returncode}\nstdout:\n{result.stdout}\nstderr:\n{result.stderr}"
+        )
+    return result  # type: ignore[no-any-return]

@@ -1,0 +1,45 @@
+"""Entry point of the ``triage`` command: argument parsing and error handling."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from triage_app import __version__
+from triage_app.cli import case_commands, ingest_commands
+from triage_app.errors import TriageError
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Build the full ``triage`` argument parser."""
+    parser = argparse.ArgumentParser(
+        prog="triage",
+        description="Offline triage of seized media: ingest, hash, match, grade, report.",
+    )
+    parser.add_argument("--version", action="version", version=f"triage {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    case_commands.register(sub)
+    ingest_commands.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI; return the process exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        code: int = args.func(args)
+    except TriageError as exc:
+        print(f"triage: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("\ntriage: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

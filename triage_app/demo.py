@@ -1,0 +1,97 @@
+"""``triage demo``: a synthetic seized folder and a case built from it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+from triage_app import synthetic
+from triage_app.errors import CaseError
+from triage_app.ingest.pipeline import IngestOptions, IngestResult, ingest
+from triage_app.ingest.progress import Progress
+from triage_app.storage.case_store import CaseStore
+
+DEMO_REF = "DEMO-2026-001"
+DEMO_EXHIBIT = "DEMO/1"
+DEMO_EXAMINER = "Demo Examiner"
+
+_VARIANTS: list[tuple[str, Callable[[Image.Image], Image.Image]]] = [
+    ("resized", lambda im: synthetic.resize(im, 0.5)),
+    ("recompressed", lambda im: synthetic.recompress(im, 55)),
+    ("grey", synthetic.greyscale),
+    ("brighter", lambda im: synthetic.brightness(im, 1.25)),
+    ("cropped", lambda im: synthetic.crop(im, 0.03)),
+    ("bordered", lambda im: synthetic.border(im, 0.05)),
+    ("captioned", synthetic.caption),
+    ("mirrored", synthetic.mirror),
+]
+
+
+def write_demo_source(folder: Path, images: int = 300, seed: int = 2026) -> int:
+    """Fill ``folder`` with synthetic media and some awkward files; return the file count."""
+    rng = np.random.default_rng(seed)
+    folders = ["DCIM/100DEMO", "Pictures/Saved", "Downloads", "Chat/Media/Sent", "Backup/old"]
+    for sub in folders:
+        (folder / sub).mkdir(parents=True, exist_ok=True)
+    count = 0
+    variants_every = 4
+    for i in range(images):
+        sub = folders[i % 3]
+        size = (640, 480) if i % 5 else (480, 640)
+        img = synthetic.scene(rng, size)
+        name = folder / sub / f"IMG_{1000 + i:04d}.jpg"
+        if i % 10 == 0:
+            name.write_bytes(
+                synthetic.exif_jpeg(img, taken=f"2024:0{1 + i % 9}:1{i % 10} 12:00:00")
+            )
+        else:
+            name.write_bytes(synthetic.jpeg_bytes(img, 88))
+        count += 1
+        if i % variants_every == 0:
+            label, fn = _VARIANTS[(i // variants_every) % len(_VARIANTS)]
+            variant = fn(img).convert("RGB")
+            (folder / "Chat/Media/Sent" / f"shared_{i:04d}_{label}.jpg").write_bytes(
+                synthetic.jpeg_bytes(variant, 75)
+            )
+            count += 1
+        if i % 25 == 0:
+            (folder / "Backup/old" / f"copy_of_IMG_{1000 + i:04d}.jpg").write_bytes(
+                name.read_bytes()
+            )
+            count += 1
+    blank = Image.new("RGB", (320, 240), (128, 128, 128))
+    (folder / "Downloads" / "blank.png").write_bytes(synthetic.png_bytes(blank))
+    (folder / "Downloads" / "notes.txt").write_text("shopping list\n", encoding="utf-8")
+    (folder / "Downloads" / "empty.dat").write_bytes(b"")
+    whole = synthetic.jpeg_bytes(synthetic.scene(rng))
+    (folder / "Downloads" / "damaged.jpg").write_bytes(whole[: len(whole) // 2])
+    (folder / "Downloads" / "really_a_png.jpg").write_bytes(
+        synthetic.png_bytes(synthetic.scene(rng, (300, 200)))
+    )
+    count += 5
+    link = folder / "Downloads" / "shortcut.jpg"
+    if not link.exists():
+        link.symlink_to("../DCIM/100DEMO/IMG_1000.jpg")
+        count += 1
+    return count
+
+
+def build_demo_case(
+    case_dir: Path,
+    *,
+    images: int = 300,
+    seed: int = 2026,
+    progress: Callable[[Progress], None] | None = None,
+) -> IngestResult:
+    """Create the demo case in ``case_dir`` from a synthetic folder beside it."""
+    case_dir = Path(case_dir)
+    source = case_dir.with_name(case_dir.name + "-evidence")
+    if source.exists() and any(source.iterdir()):
+        raise CaseError(f"{source} already exists; remove it or choose another CASE_DIR")
+    source.mkdir(parents=True, exist_ok=True)
+    write_demo_source(source, images=images, seed=seed)
+    with CaseStore.create(case_dir, reference=DEMO_REF, examiner=DEMO_EXAMINER) as store:
+        return ingest(store, source, DEMO_EXHIBIT, IngestOptions(), progress=progress)

@@ -1,0 +1,272 @@
+"""Safe image decoding and the facts an ingest records about an image.
+
+Runs inside a worker process (see ``pool.py``): a decoder that crashes or
+hangs takes down only that worker. Pillow is only ever asked to open formats
+on the allow-list, decompression-bomb warnings are errors, frames are counted
+up to a cap, and camera-sized JPEGs are decoded at reduced scale (DCT scaling,
+Pillow's draft mode), which is all that the hashes and the thumbnail need.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import struct
+import warnings
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import IO
+
+import imagehash
+import numpy as np
+from PIL import Image, ImageFile, UnidentifiedImageError
+
+#: Longest side of stored thumbnails.
+THUMB_SIDE = 256
+#: JPEGs with a longest side at least this big are decoded in draft mode.
+DRAFT_MIN_SIDE = 2048
+#: Frames counted before counting stops.
+FRAME_COUNT_CAP = 5000
+#: Standard deviation (0-255 grey levels) below which an image is near-uniform.
+LOW_INFO_STD = 3.0
+#: Images with a side shorter than this carry too little to hash meaningfully.
+LOW_INFO_MIN_SIDE = 8
+#: Background for transparent pixels (fixed so that hashes are reproducible).
+BACKGROUND = (255, 255, 255)
+THUMB_QUALITY = 85
+
+DECODED = "decoded"
+PARTIAL = "partial"
+FAILED = "failed"
+NOT_DECODED = "not decoded"
+
+_PILLOW_FORMATS: dict[str, list[str]] = {
+    "JPEG": ["JPEG", "MPO"],
+    "MPO": ["JPEG", "MPO"],
+    "PNG": ["PNG"],
+    "GIF": ["GIF"],
+    "BMP": ["BMP"],
+    "WEBP": ["WEBP"],
+    "TIFF": ["TIFF"],
+    "AVIF": ["AVIF"],
+    "HEIF": ["HEIF"],
+}
+
+_ORIENTATION_FIX = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
+_EXIF_IFD = 0x8769
+_TAG_ORIENTATION = 0x0112
+_TAG_MAKE = 0x010F
+_TAG_MODEL = 0x0110
+_TAG_DATETIME_ORIGINAL = 0x9003
+
+
+@dataclass(slots=True)
+class ImageFacts:
+    """Everything recorded about a decoded (or undecodable) image."""
+
+    decode_status: str
+    reason: str | None = None
+    format: str | None = None
+    width: int | None = None
+    height: int | None = None
+    frames: int | None = None
+    phash: str | None = None
+    dhash: str | None = None
+    low_information: bool | None = None
+    draft_scale: int | None = None
+    exif_datetime: str | None = None
+    camera_make: str | None = None
+    camera_model: str | None = None
+    thumbnail: bytes | None = None
+    thumbnail_size: tuple[int, int] | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+class BombError(Exception):
+    """The image is, or claims to be, too big to decode safely."""
+
+
+def available_formats() -> set[str]:
+    """Allow-listed formats that this Pillow build can actually decode."""
+    Image.init()
+    have = set(Image.OPEN)
+    return {name for name, plugins in _PILLOW_FORMATS.items() if any(p in have for p in plugins)}
+
+
+def _clean_text(value: object) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, bytes):
+        value = value.decode("utf-8", "replace")
+    text = str(value).replace("\x00", "").strip()
+    return text[:200] or None
+
+
+@contextlib.contextmanager
+def _truncated_allowed() -> Iterator[None]:
+    # Only for the explicit partial-decode retry, inside a single-threaded worker.
+    previous = ImageFile.LOAD_TRUNCATED_IMAGES
+    ImageFile.LOAD_TRUNCATED_IMAGES = True
+    try:
+        yield
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = previous
+
+
+def _count_frames(img: Image.Image) -> tuple[int, bool]:
+    """Count frames up to the cap without decoding them; True if the cap was hit."""
+    if not getattr(img, "is_animated", False) and getattr(img, "n_frames", 1) == 1:
+        return 1, False
+    count = 1
+    try:
+        while count < FRAME_COUNT_CAP:
+            img.seek(count)
+            count += 1
+    except EOFError:
+        return count, False
+    finally:
+        img.seek(0)
+    return count, True
+
+
+def _read_exif(img: Image.Image, facts: ImageFacts) -> int:
+    """Record camera facts; return the EXIF orientation (1 when absent)."""
+    try:
+        exif = img.getexif()
+        facts.camera_make = _clean_text(exif.get(_TAG_MAKE))
+        facts.camera_model = _clean_text(exif.get(_TAG_MODEL))
+        sub = exif.get_ifd(_EXIF_IFD)
+        facts.exif_datetime = _clean_text(sub.get(_TAG_DATETIME_ORIGINAL))
+        orientation = exif.get(_TAG_ORIENTATION, 1)
+        return int(orientation) if isinstance(orientation, int) and 1 <= orientation <= 8 else 1
+    except (struct.error, ValueError, TypeError, KeyError, OSError, SyntaxError) as exc:
+        facts.notes.append(f"EXIF unreadable: {type(exc).__name__}: {exc}")
+        return 1
+
+
+def normalise(img: Image.Image) -> Image.Image:
+    """Return an 8-bit L or RGB image: alpha composited on a fixed background,
+    high bit depths scaled (not clipped), other colour spaces converted."""
+    mode = img.mode
+    if mode in ("RGB", "L"):
+        if "transparency" not in img.info:
+            return img
+        mode = "RGBA"
+        img = img.convert("RGBA")
+    if mode in ("RGBA", "LA", "PA", "RGBa", "La") or (mode == "P" and "transparency" in img.info):
+        rgba = img.convert("RGBA")
+        background = Image.new("RGBA", rgba.size, (*BACKGROUND, 255))
+        return Image.alpha_composite(background, rgba).convert("RGB")
+    if mode.startswith("I;16") or mode in ("I", "F"):
+        arr = np.asarray(img, dtype=np.float64)
+        top = float(arr.max()) if arr.size else 0.0
+        if mode.startswith("I;16") or 255.0 < top <= 65535.0:
+            arr = arr / 257.0
+        elif top > 65535.0:
+            arr = arr * (255.0 / top)
+        return Image.fromarray(np.clip(np.rint(arr), 0, 255).astype(np.uint8), "L")
+    if mode == "1":
+        return img.convert("L")
+    return img.convert("RGB")
+
+
+def is_low_information(img: Image.Image) -> bool:
+    """True for tiny or near-uniform images, whose hashes all look alike."""
+    if min(img.size) < LOW_INFO_MIN_SIDE:
+        return True
+    grey = np.asarray(img.convert("L").resize((32, 32), Image.Resampling.LANCZOS), dtype=np.float64)
+    return float(grey.std()) < LOW_INFO_STD
+
+
+def make_thumbnail(img: Image.Image) -> tuple[bytes, tuple[int, int]]:
+    """Return JPEG bytes of the image scaled to ``THUMB_SIDE`` on its longest side."""
+    thumb = img.copy()
+    thumb.thumbnail((THUMB_SIDE, THUMB_SIDE), Image.Resampling.BICUBIC)
+    out = io.BytesIO()
+    thumb.save(out, "JPEG", quality=THUMB_QUALITY)
+    return out.getvalue(), thumb.size
+
+
+def _classify(exc: BaseException) -> str:
+    if isinstance(exc, (BombError, Image.DecompressionBombError, Image.DecompressionBombWarning)):
+        return f"rejected as a decompression bomb: {exc}"
+    if isinstance(exc, ValueError) and "too large" in str(exc).lower():
+        return f"rejected as a decompression bomb: {exc}"
+    if isinstance(exc, UnidentifiedImageError):
+        return "not decodable: the decoder could not identify the image data"
+    if isinstance(exc, MemoryError):
+        return "not decodable: out of memory while decoding"
+    if isinstance(exc, SyntaxError):
+        return f"corrupt image: {exc}"
+    return f"not decodable: {type(exc).__name__}: {exc}"
+
+
+def analyse_image(source: bytes | IO[bytes], sniffed_format: str) -> ImageFacts:
+    """Decode an allow-listed image safely and compute what the case records."""
+    fp: IO[bytes] = io.BytesIO(source) if isinstance(source, bytes) else source
+    facts = ImageFacts(decode_status=FAILED)
+    allowed = _PILLOW_FORMATS.get(sniffed_format)
+    if allowed is None:
+        facts.decode_status = NOT_DECODED
+        facts.reason = f"format not decoded: {sniffed_format} is not on the allow-list"
+        return facts
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            _decode_into(fp, allowed, facts)
+        except Exception as exc:
+            facts.decode_status = FAILED
+            facts.reason = _classify(exc)
+        for warning in caught[:5]:
+            facts.notes.append(f"decoder warning: {warning.message}")
+    return facts
+
+
+def _decode_into(fp: IO[bytes], allowed: list[str], facts: ImageFacts) -> None:
+    img: Image.Image = Image.open(fp, formats=allowed)
+    facts.format = img.format
+    width, height = img.size
+    if width <= 0 or height <= 0:
+        raise BombError(f"invalid dimensions {width}x{height}")
+    frames, capped = _count_frames(img)
+    facts.frames = frames
+    if capped:
+        facts.notes.append(f"frame count capped: at least {FRAME_COUNT_CAP} frames")
+    orientation = _read_exif(img, facts)
+    if img.format in ("JPEG", "MPO") and max(width, height) >= DRAFT_MIN_SIDE:
+        before = img.size
+        img.draft(img.mode, (THUMB_SIDE, THUMB_SIDE))
+        facts.draft_scale = max(1, before[0] // max(1, img.size[0]))
+    try:
+        img.load()
+        facts.decode_status = DECODED
+    except OSError as exc:
+        if "truncated" not in str(exc):
+            raise
+        fp.seek(0)
+        with _truncated_allowed():
+            img = Image.open(fp, formats=allowed)
+            if facts.draft_scale:
+                img.draft(img.mode, (THUMB_SIDE, THUMB_SIDE))
+            img.load()
+        facts.decode_status = PARTIAL
+        facts.reason = f"partial decode: {exc}; perceptual hashes describe the decoded part"
+    if orientation != 1:
+        img = img.transpose(_ORIENTATION_FIX[orientation])
+    if orientation in (5, 6, 7, 8):
+        width, height = height, width
+    facts.width, facts.height = width, height
+    norm = normalise(img)
+    facts.phash = str(imagehash.phash(norm))
+    facts.dhash = str(imagehash.dhash(norm))
+    facts.low_information = is_low_information(norm)
+    facts.thumbnail, facts.thumbnail_size = make_thumbnail(norm)

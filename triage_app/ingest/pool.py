@@ -1,0 +1,279 @@
+"""Worker processes with a per-task time limit.
+
+``concurrent.futures`` cannot stop a task that hangs inside C code, and a
+crashing decoder breaks the whole pool. This pool runs one task at a time per
+worker process, watches each worker, and when a worker overruns its time limit
+or dies, kills it, reports that task as failed and starts a fresh worker. The
+rest of the work goes on.
+
+A task may call its ``phase`` callback with a partial result; from then on the
+time limit applies (hashing a large file is allowed to take as long as it
+takes, decoding is not).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import multiprocessing
+import multiprocessing.connection
+import os
+import signal
+import threading
+import time
+import traceback
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
+from typing import Any
+
+TaskFn = Callable[[Any, Callable[[Any], None]], Any]
+
+TIMEOUT = "timeout"
+CRASHED = "crashed"
+ERROR = "error"
+
+
+@dataclass(slots=True)
+class Outcome:
+    """How one task ended: a result, or a failure with the last partial result."""
+
+    task: Any
+    result: Any = None
+    failure: str | None = None
+    detail: str | None = None
+    partial: Any = None
+
+
+def _die_with_parent() -> None:
+    with contextlib.suppress(OSError, AttributeError):
+        libc = ctypes.CDLL(None, use_errno=True)
+        pr_set_pdeathsig = 1
+        libc.prctl(pr_set_pdeathsig, signal.SIGKILL)
+
+
+def _quiet_stderr() -> int:
+    """Send fd 2 to a private temp file (decoder chatter); return its fd."""
+    import tempfile
+
+    with tempfile.TemporaryFile(prefix="triage-decoder-") as handle:
+        fd = os.dup(handle.fileno())
+    os.dup2(fd, 2)
+    return fd
+
+
+def _worker_main(conn: Connection, target: TaskFn, memory_limit: int | None) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _die_with_parent()
+    stderr_fd = _quiet_stderr()
+    if memory_limit:
+        import resource
+
+        with contextlib.suppress(ValueError, OSError):
+            resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
+    while True:
+        try:
+            message = conn.recv()
+        except (EOFError, OSError):
+            return
+        if message is None:
+            return
+        task_id, task = message
+        os.lseek(stderr_fd, 0, os.SEEK_SET)
+        os.ftruncate(stderr_fd, 0)
+
+        def phase(partial: Any, _task_id: int = task_id) -> None:
+            conn.send(("phase", _task_id, partial))
+
+        try:
+            result = target(task, phase)
+        except BaseException as exc:
+            detail = "".join(traceback.format_exception_only(exc)).strip()
+            conn.send(("error", task_id, detail))
+            continue
+        chatter = _read_chatter(stderr_fd)
+        if chatter and hasattr(result, "notes"):
+            result.notes.append(f"decoder messages: {chatter}")
+        conn.send(("done", task_id, result))
+
+
+def _read_chatter(fd: int) -> str:
+    size = os.lseek(fd, 0, os.SEEK_END)
+    if size == 0:
+        return ""
+    os.lseek(fd, 0, os.SEEK_SET)
+    text = os.read(fd, 2000).decode("utf-8", "replace")
+    return " | ".join(line.strip() for line in text.splitlines() if line.strip())[:500]
+
+
+@dataclass(slots=True)
+class _Slot:
+    process: BaseProcess
+    conn: Connection
+    task_id: int | None = None
+    task: Any = None
+    partial: Any = None
+    deadline: float | None = None
+
+
+def _describe_exit(code: int | None) -> str:
+    if code is None:
+        return "did not exit"
+    if code < 0:
+        with contextlib.suppress(ValueError):
+            return f"killed by signal {signal.Signals(-code).name}"
+        return f"killed by signal {-code}"
+    return f"exited with status {code}"
+
+
+class WorkerPool:
+    """A fixed number of worker processes running ``target(task, phase)``."""
+
+    def __init__(
+        self,
+        target: TaskFn,
+        workers: int,
+        time_limit: float,
+        *,
+        memory_limit: int | None = None,
+        start_method: str = "spawn",
+    ) -> None:
+        if workers < 1:
+            raise ValueError("workers must be at least 1")
+        self._target = target
+        self._n = workers
+        self._time_limit = time_limit
+        self._memory_limit = memory_limit
+        self._ctx: Any = multiprocessing.get_context(start_method)
+        self._slots: list[_Slot] = []
+        self.respawned = 0
+
+    def _spawn(self) -> _Slot:
+        parent_conn, child_conn = self._ctx.Pipe(duplex=True)
+        process = self._ctx.Process(
+            target=_worker_main,
+            args=(child_conn, self._target, self._memory_limit),
+            daemon=True,
+            name="triage-worker",
+        )
+        process.start()
+        child_conn.close()
+        return _Slot(process=process, conn=parent_conn)
+
+    def __enter__(self) -> WorkerPool:
+        self._slots = [self._spawn() for _ in range(self._n)]
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Stop all workers (politely, then by force)."""
+        for slot in self._slots:
+            if slot.task_id is None:
+                with contextlib.suppress(OSError, ValueError):
+                    slot.conn.send(None)
+            else:
+                slot.process.kill()
+        for slot in self._slots:
+            slot.process.join(timeout=2)
+            if slot.process.is_alive():
+                slot.process.kill()
+                slot.process.join(timeout=2)
+            slot.conn.close()
+        self._slots = []
+
+    def _replace(self, slot: _Slot) -> None:
+        if slot.process.is_alive():
+            slot.process.kill()
+        slot.process.join(timeout=5)
+        slot.conn.close()
+        index = self._slots.index(slot)
+        self._slots[index] = self._spawn()
+        self.respawned += 1
+
+    def run(self, tasks: Iterable[Any], cancel: threading.Event | None = None) -> Iterator[Outcome]:
+        """Run tasks, yielding outcomes as they finish (in no particular order).
+
+        When ``cancel`` is set, tasks still running are abandoned (their
+        workers are killed) and no further tasks start.
+        """
+        if not self._slots:
+            raise RuntimeError("use the pool as a context manager")
+        pending = iter(tasks)
+        exhausted = False
+        next_id = 0
+        while True:
+            cancelled = cancel is not None and cancel.is_set()
+            if cancelled:
+                for slot in self._slots:
+                    if slot.task_id is not None:
+                        slot.task_id = None
+                        self._replace(slot)
+                return
+            for slot in self._slots:
+                if slot.task_id is None and not exhausted:
+                    try:
+                        task = next(pending)
+                    except StopIteration:
+                        exhausted = True
+                        break
+                    slot.task_id, slot.task, slot.partial, slot.deadline = next_id, task, None, None
+                    next_id += 1
+                    # If the worker died, its sentinel reports it below.
+                    with contextlib.suppress(OSError, ValueError):
+                        slot.conn.send((slot.task_id, task))
+            busy = [s for s in self._slots if s.task_id is not None]
+            if not busy:
+                if exhausted:
+                    return
+                continue
+            yield from self._wait(busy)
+
+    def _wait(self, busy: list[_Slot]) -> Iterator[Outcome]:
+        now = time.monotonic()
+        deadlines = [s.deadline - now for s in busy if s.deadline is not None]
+        timeout = max(0.0, min([0.25, *deadlines]))
+        waitables: list[Any] = [s.conn for s in busy] + [s.process.sentinel for s in busy]
+        ready = set(multiprocessing.connection.wait(waitables, timeout))
+        for slot in busy:
+            if slot.conn in ready or slot.conn.poll():
+                outcome = self._receive(slot)
+                if outcome is not None:
+                    yield outcome
+                continue
+            if slot.process.sentinel in ready or not slot.process.is_alive():
+                slot.process.join(timeout=1)
+                yield self._fail(
+                    slot, CRASHED, f"worker process {_describe_exit(slot.process.exitcode)}"
+                )
+                continue
+            if slot.deadline is not None and time.monotonic() > slot.deadline:
+                yield self._fail(slot, TIMEOUT, f"no result within {self._time_limit:g} s")
+
+    def _receive(self, slot: _Slot) -> Outcome | None:
+        try:
+            kind, task_id, payload = slot.conn.recv()
+        except (EOFError, OSError):
+            slot.process.join(timeout=1)
+            return self._fail(
+                slot, CRASHED, f"worker process {_describe_exit(slot.process.exitcode)}"
+            )
+        if task_id != slot.task_id:
+            return None
+        if kind == "phase":
+            slot.partial = payload
+            slot.deadline = time.monotonic() + self._time_limit
+            return None
+        task, partial = slot.task, slot.partial
+        slot.task_id, slot.task, slot.partial, slot.deadline = None, None, None, None
+        if kind == "done":
+            return Outcome(task=task, result=payload)
+        return Outcome(task=task, failure=ERROR, detail=str(payload), partial=partial)
+
+    def _fail(self, slot: _Slot, failure: str, detail: str) -> Outcome:
+        outcome = Outcome(task=slot.task, failure=failure, detail=detail, partial=slot.partial)
+        slot.task_id, slot.task, slot.partial, slot.deadline = None, None, None, None
+        self._replace(slot)
+        return outcome

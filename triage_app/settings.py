@@ -1,0 +1,52 @@
+"""Per-user state: where it lives and the settings file.
+
+Everything per-user sits under one folder, platformdirs' user data directory
+by default, or ``$TRIAGE_HOME`` when set (tests and portable installs use it).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+from triage_app.fileio import atomic_write_bytes
+
+APP_NAME = "triage-workstation"
+HOME_ENV = "TRIAGE_HOME"
+
+
+def user_home() -> Path:
+    """Return the per-user data folder, creating it if needed."""
+    override = os.environ.get(HOME_ENV)
+    home = (
+        Path(override) if override else Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+    )
+    home.mkdir(parents=True, exist_ok=True)
+    return home
+
+
+def settings_path() -> Path:
+    """Return the path of the user's settings file."""
+    return user_home() / "settings.json"
+
+
+def load_settings() -> dict[str, Any]:
+    """Read user settings; a missing file means defaults."""
+    path = settings_path()
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError) as exc:
+        raise OSError(f"cannot read settings file {path}: {exc}") from exc
+    return data if isinstance(data, dict) else {}
+
+
+def save_settings(settings: dict[str, Any]) -> None:
+    """Write user settings atomically."""
+    payload = json.dumps(settings, indent=2, sort_keys=True).encode("utf-8")
+    atomic_write_bytes(settings_path(), payload)

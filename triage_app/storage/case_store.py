@@ -1,0 +1,401 @@
+"""The case store: a case folder and the database inside it.
+
+This module (with the rest of ``triage_app.storage``) is the only code that
+talks SQL. Callers get plain records and dictionaries back.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import sqlite3
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, func, select, text, update
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
+
+from triage_app import __version__
+from triage_app.clock import utc_now
+from triage_app.errors import CaseError, CaseLockedError, IngestError
+from triage_app.fileio import atomic_write_bytes
+from triage_app.records import (
+    STATUS_FAILED,
+    STATUS_HASHED,
+    STATUS_SKIPPED,
+    CaseSummary,
+    FileRecord,
+    Totals,
+)
+from triage_app.storage import migrate
+from triage_app.storage.engine import make_engine, sqlite_url
+from triage_app.storage.models import CaseInfo, Exhibit, IngestRun, Item, Thumbnail
+
+CASE_MARKER = "case.json"
+CASE_DB = "case.db"
+INGEST_LOCK = ".ingest.lock"
+SCHEMES = ("uk", "projectvic")
+
+_ITEM_COLUMNS = [c.name for c in Item.__table__.columns]
+
+
+class CaseStore:
+    """Open handle on one case: its folder, its database and its engines."""
+
+    def __init__(self, case_dir: Path, url: str) -> None:
+        self.case_dir = case_dir
+        self.url = url
+        self._writer: Engine = make_engine(url, writer=True)
+        self._reader: Engine = make_engine(url, writer=False)
+
+    # -- opening and creating -------------------------------------------------
+
+    @classmethod
+    def create(
+        cls,
+        case_dir: Path,
+        *,
+        reference: str,
+        examiner: str,
+        scheme: str = "uk",
+        database_url: str | None = None,
+    ) -> CaseStore:
+        """Create a new case folder and its database."""
+        case_dir = Path(case_dir)
+        if scheme not in SCHEMES:
+            raise CaseError(f"unknown scheme {scheme!r}; choose one of {', '.join(SCHEMES)}")
+        if not reference.strip():
+            raise CaseError("a case reference is required")
+        if not examiner.strip():
+            raise CaseError("an examiner name is required")
+        if case_dir.exists() and (not case_dir.is_dir() or any(case_dir.iterdir())):
+            raise CaseError(f"{case_dir} already exists and is not an empty folder")
+        case_dir.mkdir(parents=True, exist_ok=True)
+        marker: dict[str, Any] = {"format": "triage-case", "version": 1}
+        if database_url:
+            marker["database_url"] = database_url
+        else:
+            marker["database"] = CASE_DB
+        store = cls(case_dir, database_url or sqlite_url(str(case_dir / CASE_DB)))
+        if migrate.current_revision(store._writer) is not None:
+            store.close()
+            raise CaseError(f"the database for {case_dir} already holds a case")
+        migrate.upgrade(store._writer)
+        with store._write() as session:
+            session.add(
+                CaseInfo(
+                    id=1,
+                    reference=reference.strip(),
+                    scheme=scheme,
+                    examiner=examiner.strip(),
+                    created_at=utc_now(),
+                    created_by_version=__version__,
+                )
+            )
+        atomic_write_bytes(case_dir / CASE_MARKER, json.dumps(marker, indent=2).encode())
+        return store
+
+    @classmethod
+    def open(cls, case_dir: Path) -> CaseStore:
+        """Open an existing case, refusing a newer schema and upgrading an older one."""
+        case_dir = Path(case_dir)
+        marker_path = case_dir / CASE_MARKER
+        try:
+            marker = json.loads(marker_path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise CaseError(f"{case_dir} is not a case folder (no {CASE_MARKER})") from None
+        except (OSError, ValueError) as exc:
+            raise CaseError(f"cannot read {marker_path}: {exc}") from exc
+        if not isinstance(marker, dict) or marker.get("format") != "triage-case":
+            raise CaseError(f"{marker_path} is not a triage case marker")
+        if marker.get("database_url"):
+            url = str(marker["database_url"])
+        else:
+            db_path = case_dir / str(marker.get("database", CASE_DB))
+            if not db_path.is_file():
+                raise CaseError(f"the case database {db_path} is missing")
+            url = sqlite_url(str(db_path))
+        store = cls(case_dir, url)
+        try:
+            revision = migrate.current_revision(store._reader)
+            migrate.check_revision(revision, f"case {case_dir}")
+            if revision is None:
+                raise CaseError(f"the case database in {case_dir} has no schema")
+            if revision != migrate.head_revision():
+                store._backup_before_upgrade(revision)
+                migrate.upgrade(store._writer)
+        except BaseException:
+            store.close()
+            raise
+        return store
+
+    def _backup_before_upgrade(self, revision: str) -> None:
+        if not self.url.startswith("sqlite"):
+            return
+        target = self.case_dir / f"{CASE_DB}.before-{revision}.bak"
+        if target.exists():
+            return
+        with self._writer.connect() as conn:
+            conn.exec_driver_sql("COMMIT") if conn.in_transaction() else None
+            raw = conn.connection.dbapi_connection
+            assert raw is not None
+            raw.execute("VACUUM INTO ?", (str(target),))
+
+    def close(self) -> None:
+        """Release the engines."""
+        self._writer.dispose()
+        self._reader.dispose()
+
+    def __enter__(self) -> CaseStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextlib.contextmanager
+    def _write(self) -> Iterator[Session]:
+        with Session(self._writer, expire_on_commit=False) as session, session.begin():
+            yield session
+
+    @contextlib.contextmanager
+    def _read(self) -> Iterator[Session]:
+        with Session(self._reader, expire_on_commit=False) as session, session.begin():
+            yield session
+
+    @contextlib.contextmanager
+    def ingest_lock(self) -> Iterator[None]:
+        """Hold the case's ingest lock; a second ingest on the same case is refused."""
+        lock_path = self.case_dir / INGEST_LOCK
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise CaseLockedError(
+                    f"another ingest is running on {self.case_dir}; wait for it to finish"
+                ) from None
+            yield
+        finally:
+            os.close(fd)
+
+    # -- case facts -----------------------------------------------------------
+
+    def summary(self) -> CaseSummary:
+        """Return the case header and its totals."""
+        with self._read() as session:
+            info = session.get(CaseInfo, 1)
+            if info is None:
+                raise CaseError(f"{self.case_dir} has no case record")
+            refs = list(session.scalars(select(Exhibit.reference).order_by(Exhibit.id)))
+            totals = self._totals(session, None)
+            revision = session.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        return CaseSummary(
+            reference=info.reference,
+            scheme=info.scheme,
+            examiner=info.examiner,
+            created_at=info.created_at,
+            schema_revision=str(revision),
+            exhibits=refs,
+            totals=totals,
+        )
+
+    def integrity_check(self) -> str:
+        """Run SQLite's integrity check and return its verdict ("ok" when sound)."""
+        with self._reader.connect() as conn:
+            return str(conn.exec_driver_sql("PRAGMA integrity_check").scalar())
+
+    # -- ingest ---------------------------------------------------------------
+
+    def exhibit_for_ingest(self, reference: str, source_root: bytes) -> int:
+        """Return the exhibit id for ``reference``, creating it for a first ingest.
+
+        An exhibit is bound to the folder it was first ingested from; a
+        different folder under the same reference is refused.
+        """
+        with self._write() as session:
+            exhibit = session.scalar(select(Exhibit).where(Exhibit.reference == reference))
+            if exhibit is None:
+                exhibit = Exhibit(reference=reference, source_root=source_root, added_at=utc_now())
+                session.add(exhibit)
+                session.flush()
+            elif exhibit.source_root != source_root:
+                raise IngestError(
+                    f"exhibit {reference} was ingested from "
+                    f"{os.fsdecode(exhibit.source_root)!r}, not {os.fsdecode(source_root)!r}; "
+                    "use another exhibit reference for another source"
+                )
+            return exhibit.id
+
+    def start_run(self, exhibit_id: int, *, workers: int, versions: dict[str, str]) -> int:
+        """Record the start of an ingest; earlier runs left 'running' become 'interrupted'."""
+        with self._write() as session:
+            session.execute(
+                update(IngestRun)
+                .where(IngestRun.exhibit_id == exhibit_id, IngestRun.state == "running")
+                .values(state="interrupted")
+            )
+            run = IngestRun(
+                exhibit_id=exhibit_id,
+                started_at=utc_now(),
+                state="running",
+                workers=workers,
+                app_version=__version__,
+                pillow_version=versions["pillow"],
+                imagehash_version=versions["imagehash"],
+                files_processed=0,
+            )
+            session.add(run)
+            session.flush()
+            return run.id
+
+    def finish_run(self, run_id: int, *, state: str, atime_preserved: bool | None) -> None:
+        """Record how an ingest ended."""
+        with self._write() as session:
+            run = session.get(IngestRun, run_id)
+            assert run is not None
+            run.state = state
+            run.finished_at = utc_now()
+            run.atime_preserved = atime_preserved
+
+    def runs(self, exhibit_id: int) -> list[dict[str, Any]]:
+        """Return the exhibit's ingest runs, oldest first."""
+        with self._read() as session:
+            rows = session.scalars(
+                select(IngestRun).where(IngestRun.exhibit_id == exhibit_id).order_by(IngestRun.id)
+            )
+            return [{c.name: getattr(r, c.name) for c in IngestRun.__table__.columns} for r in rows]
+
+    def recorded_paths(self, exhibit_id: int) -> set[bytes]:
+        """Return the paths already recorded for an exhibit (resume skips them)."""
+        with self._read() as session:
+            return set(session.scalars(select(Item.path).where(Item.exhibit_id == exhibit_id)))
+
+    def add_records(self, exhibit_id: int, run_id: int, records: Iterable[FileRecord]) -> int:
+        """Store a batch of records and their thumbnails in one transaction.
+
+        Records whose path is already stored for the exhibit are ignored, so a
+        batch replayed after a crash cannot duplicate anything.
+        """
+        records = list(records)
+        if not records:
+            return 0
+        now = utc_now()
+        added = 0
+        with self._write() as session:
+            existing = set(
+                session.scalars(
+                    select(Item.path).where(
+                        Item.exhibit_id == exhibit_id, Item.path.in_([r.path for r in records])
+                    )
+                )
+            )
+            for rec in records:
+                if rec.path in existing:
+                    continue
+                existing.add(rec.path)
+                item = Item(
+                    exhibit_id=exhibit_id,
+                    run_id=run_id,
+                    path=rec.path,
+                    entry_kind=rec.entry_kind,
+                    status=rec.status,
+                    reason=rec.reason,
+                    size=rec.size,
+                    mtime_ns=rec.mtime_ns,
+                    nlink=rec.nlink,
+                    md5=rec.md5,
+                    sha1=rec.sha1,
+                    sha256=rec.sha256,
+                    atime_preserved=rec.atime_preserved,
+                    media_type=rec.media_type,
+                    format=rec.format,
+                    decode_status=rec.decode_status,
+                    width=rec.width,
+                    height=rec.height,
+                    frames=rec.frames,
+                    phash=rec.phash,
+                    dhash=rec.dhash,
+                    low_information=rec.low_information,
+                    draft_scale=rec.draft_scale,
+                    exif_datetime=rec.exif_datetime,
+                    camera_make=rec.camera_make,
+                    camera_model=rec.camera_model,
+                    notes=json.dumps(rec.notes) if rec.notes else None,
+                    processed_at=now,
+                )
+                session.add(item)
+                session.flush()
+                if rec.thumbnail is not None and rec.thumbnail_size is not None:
+                    session.add(
+                        Thumbnail(
+                            item_id=item.id,
+                            width=rec.thumbnail_size[0],
+                            height=rec.thumbnail_size[1],
+                            mime="image/jpeg",
+                            data=rec.thumbnail,
+                        )
+                    )
+                added += 1
+            session.execute(
+                update(IngestRun)
+                .where(IngestRun.id == run_id)
+                .values(files_processed=IngestRun.files_processed + added)
+            )
+        return added
+
+    def exhibit_totals(self, exhibit_id: int) -> Totals:
+        """Return the accounting totals for one exhibit."""
+        with self._read() as session:
+            return self._totals(session, exhibit_id)
+
+    @staticmethod
+    def _totals(session: Session, exhibit_id: int | None) -> Totals:
+        query = select(Item.status, func.count()).group_by(Item.status)
+        if exhibit_id is not None:
+            query = query.where(Item.exhibit_id == exhibit_id)
+        counts = {status: int(n) for status, n in session.execute(query)}
+        return Totals(
+            found=sum(counts.values()),
+            hashed=counts.get(STATUS_HASHED, 0),
+            skipped=counts.get(STATUS_SKIPPED, 0),
+            failed=counts.get(STATUS_FAILED, 0),
+        )
+
+    # -- reading items --------------------------------------------------------
+
+    def iter_items(self, *, batch: int = 2000) -> Iterator[dict[str, Any]]:
+        """Yield every item as a dict of its columns plus its exhibit and tool versions."""
+        query = (
+            select(
+                Item,
+                Exhibit.reference,
+                IngestRun.pillow_version,
+                IngestRun.imagehash_version,
+            )
+            .join(Exhibit, Exhibit.id == Item.exhibit_id)
+            .join(IngestRun, IngestRun.id == Item.run_id)
+            .order_by(Item.id)
+            .execution_options(yield_per=batch)
+        )
+        with self._read() as session:
+            for item, exhibit_ref, pil_v, ih_v in session.execute(query):
+                row = {name: getattr(item, name) for name in _ITEM_COLUMNS}
+                row["exhibit"] = exhibit_ref
+                row["pillow_version"] = pil_v
+                row["imagehash_version"] = ih_v
+                yield row
+
+    def thumbnail(self, item_id: int) -> bytes | None:
+        """Return an item's stored thumbnail (JPEG bytes), if it has one."""
+        with self._read() as session:
+            return session.scalar(select(Thumbnail.data).where(Thumbnail.item_id == item_id))
+
+
+def is_locked_error(exc: BaseException) -> bool:
+    """True when ``exc`` is SQLite's 'database is locked' after the busy timeout."""
+    orig = getattr(exc, "orig", None)
+    return isinstance(exc, OperationalError) and isinstance(orig, sqlite3.OperationalError)
