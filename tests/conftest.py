@@ -13,13 +13,15 @@ import pytest
 # Qt must never try to reach a display in tests.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from triage_app.storage.case_store import CaseStore  # noqa: E402
+from triage_app.storage.case_store import CaseStore
 
 REPO = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(autouse=True)
-def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+def _isolated_home(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Point per-user state at a fresh folder for every test."""
     monkeypatch.setenv("TRIAGE_HOME", str(tmp_path_factory.mktemp("triage-home")))
 
@@ -45,12 +47,15 @@ def source(tmp_path: Path) -> Path:
     return folder
 
 
-def run_cli(*args: str | os.PathLike[str], check: bool = True, **kwargs: object) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    *args: str | os.PathLike[str], check: bool = True, **kwargs: object
+) -> subprocess.CompletedProcess[str]:
     """Run the ``triage`` CLI in a real subprocess."""
     cmd = [sys.executable, "-m", "triage_app.cli.main", *map(str, args)]
     result = subprocess.run(cmd, capture_output=True, text=True, timeout=600, check=False, **kwargs)  # type: ignore[call-overload]
     if check and result.returncode != 0:
         raise AssertionError(
-            f"{' '.join(cmd)} exited {result.returncode}\nstdout:\n{result.stdout}\nstderr:\n{result.stderr}"
+            f"{' '.join(cmd)} exited {result.returncode}\n"
+            f"stdout:\n{result.stdout}\nstderr:\n{result.stderr}"
         )
     return result  # type: ignore[no-any-return]

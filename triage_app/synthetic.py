@@ -7,6 +7,7 @@ same seed always gives the same pixels.
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageEnhance, ImageOps
@@ -148,3 +149,67 @@ def stored_for_orientation(img: Image.Image, orientation: int) -> Image.Image:
         8: Image.Transpose.ROTATE_270,
     }
     return img.transpose(inverse[orientation]) if orientation in inverse else img
+
+
+# -- camera-sized photographs for benchmarks and the draft-mode golden test --
+
+CAMERA_SAMPLES = [
+    "astronaut.png",
+    "coffee.png",
+    "chelsea.png",
+    "rocket.jpg",
+    "motorcycle_left.png",
+    "hubble_deep_field.jpg",
+    "brick.png",
+    "grass.png",
+    "gravel.png",
+    "retina.jpg",
+]
+
+
+def _sample_images() -> list[Image.Image]:
+    try:
+        import skimage
+    except ImportError:
+        return []
+    folder = Path(skimage.__file__).with_name("data")
+    out = []
+    for name in CAMERA_SAMPLES:
+        path = folder / name
+        if path.is_file():
+            out.append(Image.open(path).convert("RGB"))
+    return out
+
+
+def camera_jpeg(index: int, size: tuple[int, int] = (4000, 3000), quality: int = 90) -> bytes:
+    """Return the ``index``-th deterministic camera-like JPEG."""
+    rng = np.random.default_rng(1000 + index)
+    samples = _sample_images()
+    if samples:
+        src = samples[index % len(samples)]
+        w, h = src.size
+        cw, ch = int(w * rng.uniform(0.6, 1.0)), int(h * rng.uniform(0.6, 1.0))
+        x0, y0 = int(rng.integers(0, w - cw + 1)), int(rng.integers(0, h - ch + 1))
+        base = src.crop((x0, y0, x0 + cw, y0 + ch))
+    else:
+        base = scene(rng, (800, 600))
+    big = base.resize(size, Image.Resampling.BICUBIC)
+    noise = rng.normal(0, 7, (size[1], size[0], 1)).astype(np.float32)
+    arr = np.clip(np.asarray(big, dtype=np.float32) + noise, 0, 255).astype(np.uint8)
+    out = io.BytesIO()
+    Image.fromarray(arr, "RGB").save(out, "JPEG", quality=quality)
+    return out.getvalue()
+
+
+def write_camera_corpus(
+    folder: Path, count: int, size: tuple[int, int] = (4000, 3000)
+) -> list[Path]:
+    """Write ``count`` camera-like JPEGs into ``folder`` (reusing files already there)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for i in range(count):
+        path = folder / f"DSC_{i:05d}.jpg"
+        if not path.exists():
+            path.write_bytes(camera_jpeg(i, size))
+        paths.append(path)
+    return paths
