@@ -30,7 +30,7 @@ def test_create_then_open_round_trip(case_dir: Path) -> None:
         "A. Examiner",
         "projectvic",
     )
-    assert summary.schema_revision == migrate.head_revision()
+    assert summary.schema_revision == migrate.CASE.head_revision()
     assert summary.totals.found == 0
 
 
@@ -71,7 +71,7 @@ def test_newer_schema_is_refused_and_file_left_alone(case_dir: Path) -> None:
 
 def test_older_schema_is_upgraded_with_a_backup(case_dir: Path) -> None:
     CaseStore.create(case_dir, reference="OP-1", examiner="E").close()
-    heads = list(migrate.known_revisions())
+    heads = list(migrate.CASE.known_revisions())
     if len(heads) < 2:
         # Only one revision exists: stamping an unknown older one is the closest check.
         db = case_dir / CASE_DB
@@ -87,10 +87,10 @@ def test_older_schema_is_upgraded_with_a_backup(case_dir: Path) -> None:
 
     engine = create_engine(f"sqlite:///{case_dir / CASE_DB}")
     with engine.begin() as conn:
-        command.downgrade(migrate._config(conn), sorted(heads)[0])
+        command.downgrade(migrate.CASE.config(conn), sorted(heads)[0])
     engine.dispose()
     with CaseStore.open(case_dir) as store:
-        assert store.summary().schema_revision == migrate.head_revision()
+        assert store.summary().schema_revision == migrate.CASE.head_revision()
     assert list(case_dir.glob(f"{CASE_DB}.before-*.bak"))
 
 

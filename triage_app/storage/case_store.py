@@ -31,6 +31,7 @@ from triage_app.records import (
     FileRecord,
     Totals,
 )
+from triage_app.schemes import SCHEME_IDS
 from triage_app.storage import migrate
 from triage_app.storage.engine import make_engine, sqlite_url
 from triage_app.storage.models import CaseInfo, Exhibit, IngestRun, Item, Thumbnail
@@ -38,7 +39,7 @@ from triage_app.storage.models import CaseInfo, Exhibit, IngestRun, Item, Thumbn
 CASE_MARKER = "case.json"
 CASE_DB = "case.db"
 INGEST_LOCK = ".ingest.lock"
-SCHEMES = ("uk", "projectvic")
+SCHEMES = SCHEME_IDS
 
 _ITEM_COLUMNS = [c.name for c in Item.__table__.columns]
 
@@ -81,10 +82,10 @@ class CaseStore:
         else:
             marker["database"] = CASE_DB
         store = cls(case_dir, database_url or sqlite_url(str(case_dir / CASE_DB)))
-        if migrate.current_revision(store._writer) is not None:
+        if migrate.CASE.current_revision(store._writer) is not None:
             store.close()
             raise CaseError(f"the database for {case_dir} already holds a case")
-        migrate.upgrade(store._writer)
+        migrate.CASE.upgrade(store._writer)
         with store._write() as session:
             session.add(
                 CaseInfo(
@@ -121,13 +122,13 @@ class CaseStore:
             url = sqlite_url(str(db_path))
         store = cls(case_dir, url)
         try:
-            revision = migrate.current_revision(store._reader)
-            migrate.check_revision(revision, f"case {case_dir}")
+            revision = migrate.CASE.current_revision(store._reader)
+            migrate.CASE.check_revision(revision, f"case {case_dir}")
             if revision is None:
                 raise CaseError(f"the case database in {case_dir} has no schema")
-            if revision != migrate.head_revision():
+            if revision != migrate.CASE.head_revision():
                 store._backup_before_upgrade(revision)
-                migrate.upgrade(store._writer)
+                migrate.CASE.upgrade(store._writer)
         except BaseException:
             store.close()
             raise

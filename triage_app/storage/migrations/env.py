@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from alembic import context
 
-from triage_app.storage.models import Base
-
 config = context.config
 connection = config.attributes.get("connection")
 if connection is None:  # pragma: no cover - only reached when alembic is run by hand
@@ -13,7 +11,7 @@ if connection is None:  # pragma: no cover - only reached when alembic is run by
 
 context.configure(
     connection=connection,
-    target_metadata=Base.metadata,
+    target_metadata=config.attributes["target_metadata"],
     render_as_batch=connection.dialect.name == "sqlite",
     compare_type=True,
 )

@@ -1,0 +1,350 @@
+"""The per-user hash library: imported lists and their entries.
+
+Only this module (within the storage package) talks SQL to the library. Bulk
+imports go straight to the driver's ``executemany`` in batches, one
+transaction per batch, with the set marked ``importing`` until the end; an
+import that dies half-way is cleaned up the next time the library is opened
+for writing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, cast
+
+from sqlalchemy import Engine, delete, select, update
+from sqlalchemy.orm import Session
+
+from triage_app import __version__
+from triage_app.clock import utc_now
+from triage_app.errors import CaseLockedError, TriageError
+from triage_app.settings import user_home
+from triage_app.storage import migrate
+from triage_app.storage.engine import make_engine, sqlite_url
+from triage_app.storage.library_models import Entry, HashSet
+
+LIBRARY_FILE = "hashsets.db"
+IMPORTING = "importing"
+READY = "ready"
+
+#: Column order of rows passed to ``add_entries``.
+ENTRY_COLUMNS = (
+    "md5", "sha1", "sha256", "phash", "dhash", "category", "name", "note", "photodna", "extra",
+    "line",
+)  # fmt: skip
+
+
+class LibraryError(TriageError):
+    """The hash library cannot do what was asked."""
+
+
+@dataclass(frozen=True, slots=True)
+class HashSetInfo:
+    """What the library records about an imported list."""
+
+    id: int
+    name: str
+    role: str
+    format: str
+    profile: str | None
+    scheme: str | None
+    source_name: str
+    source_sha256: str
+    fingerprint: str | None
+    imported_at: str
+    state: str
+    loaded: int
+    rejected: int
+    excluded: int
+    warnings: list[str]
+    active: bool
+
+    def as_json(self) -> dict[str, Any]:
+        """A JSON-ready dict (the shape ``triage hashset list --json`` prints)."""
+        return {
+            "name": self.name,
+            "role": self.role,
+            "format": self.format,
+            "profile": self.profile,
+            "scheme": self.scheme,
+            "source_name": self.source_name,
+            "source_sha256": self.source_sha256,
+            "fingerprint": self.fingerprint,
+            "imported_at": self.imported_at,
+            "loaded": self.loaded,
+            "rejected": self.rejected,
+            "excluded": self.excluded,
+            "active": self.active,
+        }
+
+
+def _info(row: HashSet) -> HashSetInfo:
+    return HashSetInfo(
+        id=row.id,
+        name=row.name,
+        role=row.role,
+        format=row.format,
+        profile=row.profile,
+        scheme=row.scheme,
+        source_name=row.source_name,
+        source_sha256=row.source_sha256,
+        fingerprint=row.fingerprint,
+        imported_at=row.imported_at,
+        state=row.state,
+        loaded=row.loaded,
+        rejected=row.rejected,
+        excluded=row.excluded,
+        warnings=json.loads(row.warnings) if row.warnings else [],
+        active=row.active,
+    )
+
+
+def default_library_path() -> Path:
+    """The library file under the per-user home (``$TRIAGE_HOME``)."""
+    return user_home() / LIBRARY_FILE
+
+
+class LibraryStore:
+    """Open handle on a hash library database."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        url = sqlite_url(str(self.path))
+        self._writer: Engine = make_engine(url, writer=True)
+        self._reader: Engine = make_engine(url, writer=False)
+
+    @classmethod
+    def open(cls, path: Path | None = None) -> LibraryStore:
+        """Open (creating if needed) the library at ``path`` or the default location."""
+        path = Path(path) if path is not None else default_library_path()
+        if path.exists() and not path.is_file():
+            raise LibraryError(f"{path} is not a hash library file")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        store = cls(path)
+        try:
+            revision = migrate.LIBRARY.current_revision(store._reader)
+            migrate.LIBRARY.check_revision(revision, f"hash library {path}")
+            if revision != migrate.LIBRARY.head_revision():
+                migrate.LIBRARY.upgrade(store._writer)
+        except BaseException:
+            store.close()
+            raise
+        return store
+
+    @property
+    def index_dir(self) -> Path:
+        """Folder holding the persisted per-set indexes."""
+        return self.path.with_name(self.path.name + ".indexes")
+
+    def close(self) -> None:
+        """Release the engines."""
+        self._writer.dispose()
+        self._reader.dispose()
+
+    def __enter__(self) -> LibraryStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextlib.contextmanager
+    def _write(self) -> Iterator[Session]:
+        with Session(self._writer, expire_on_commit=False) as session, session.begin():
+            yield session
+
+    @contextlib.contextmanager
+    def _read(self) -> Iterator[Session]:
+        with Session(self._reader, expire_on_commit=False) as session, session.begin():
+            yield session
+
+    @contextlib.contextmanager
+    def import_lock(self) -> Iterator[None]:
+        """Hold the library's import lock (one import at a time) and tidy dead imports."""
+        lock_path = self.path.with_name(self.path.name + ".lock")
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise CaseLockedError(
+                    f"another import into the hash library {self.path} is running"
+                ) from None
+            self._remove_dead_imports()
+            yield
+        finally:
+            os.close(fd)
+
+    def _remove_dead_imports(self) -> None:
+        with self._write() as session:
+            dead = list(session.scalars(select(HashSet.id).where(HashSet.state == IMPORTING)))
+            for set_id in dead:
+                session.execute(delete(Entry).where(Entry.set_id == set_id))
+                session.execute(delete(HashSet).where(HashSet.id == set_id))
+
+    # -- import ---------------------------------------------------------------
+
+    def begin_import(
+        self,
+        *,
+        name: str,
+        role: str,
+        fmt: str,
+        source_name: str,
+        source_sha256: str,
+        profile: str | None,
+        scheme: str | None,
+    ) -> int:
+        """Create a set in the ``importing`` state and return its id."""
+        with self._write() as session:
+            if session.scalar(select(HashSet.id).where(HashSet.name == name)) is not None:
+                raise LibraryError(
+                    f"a hash set named {name!r} is already in the library; remove it first "
+                    "or import under another --name"
+                )
+            row = HashSet(
+                name=name,
+                role=role,
+                format=fmt,
+                profile=profile,
+                scheme=scheme,
+                source_name=source_name,
+                source_sha256=source_sha256,
+                imported_at=utc_now(),
+                imported_by_version=__version__,
+                state=IMPORTING,
+                loaded=0,
+                rejected=0,
+                excluded=0,
+                active=True,
+            )
+            session.add(row)
+            session.flush()
+            return row.id
+
+    def add_entries(self, set_id: int, rows: Sequence[tuple[Any, ...]]) -> None:
+        """Insert entry rows (columns as ``ENTRY_COLUMNS``) in one transaction."""
+        if not rows:
+            return
+        columns = ", ".join(("set_id", *ENTRY_COLUMNS))
+        marks = ", ".join("?" * (len(ENTRY_COLUMNS) + 1))
+        sql = f"INSERT INTO entries ({columns}) VALUES ({marks})"
+        with self._writer.begin() as conn:
+            cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+            try:
+                cursor.executemany(sql, [(set_id, *row) for row in rows])
+            finally:
+                cursor.close()
+
+    def finish_import(
+        self,
+        set_id: int,
+        *,
+        loaded: int,
+        rejected: int,
+        excluded: int,
+        fingerprint: str,
+        warnings: list[str],
+    ) -> HashSetInfo:
+        """Mark an import complete and record its counts."""
+        with self._write() as session:
+            session.execute(
+                update(HashSet)
+                .where(HashSet.id == set_id)
+                .values(
+                    state=READY,
+                    loaded=loaded,
+                    rejected=rejected,
+                    excluded=excluded,
+                    fingerprint=fingerprint,
+                    warnings=json.dumps(warnings[:200]),
+                )
+            )
+            row = session.get(HashSet, set_id)
+            assert row is not None
+            return _info(row)
+
+    def abort_import(self, set_id: int) -> None:
+        """Remove a set whose import failed, with its entries."""
+        with self._write() as session:
+            session.execute(delete(Entry).where(Entry.set_id == set_id))
+            session.execute(delete(HashSet).where(HashSet.id == set_id))
+
+    # -- reading --------------------------------------------------------------
+
+    def sets(self, *, include_incomplete: bool = False) -> list[HashSetInfo]:
+        """All sets, oldest first."""
+        with self._read() as session:
+            query = select(HashSet).order_by(HashSet.id)
+            if not include_incomplete:
+                query = query.where(HashSet.state == READY)
+            return [_info(row) for row in session.scalars(query)]
+
+    def get_set(self, name: str) -> HashSetInfo:
+        """The set called ``name``."""
+        with self._read() as session:
+            row = session.scalar(select(HashSet).where(HashSet.name == name))
+            if row is None or row.state != READY:
+                known = ", ".join(s.name for s in self.sets()) or "none"
+                raise LibraryError(f"no hash set named {name!r} in the library (sets: {known})")
+            return _info(row)
+
+    def remove_set(self, name: str) -> HashSetInfo:
+        """Delete a set and its entries."""
+        info = self.get_set(name)
+        with self._write() as session:
+            session.execute(delete(Entry).where(Entry.set_id == info.id))
+            session.execute(delete(HashSet).where(HashSet.id == info.id))
+        return info
+
+    def set_active(self, name: str, active: bool) -> HashSetInfo:
+        """Include or exclude a set from matching."""
+        info = self.get_set(name)
+        with self._write() as session:
+            session.execute(update(HashSet).where(HashSet.id == info.id).values(active=active))
+        return self.get_set(name)
+
+    def iter_columns(
+        self, set_id: int, columns: Sequence[str], *, chunk: int = 200_000
+    ) -> Iterator[list[tuple[Any, ...]]]:
+        """Yield ``(id, *columns)`` rows of a set in chunks, in id order."""
+        allowed = {"md5", "sha1", "sha256", "phash", "dhash", "extra", "category"}
+        if not set(columns) <= allowed:
+            raise ValueError(f"unknown columns {columns}")
+        sql = f"SELECT id, {', '.join(columns)} FROM entries WHERE set_id = ? ORDER BY id"
+        with self._reader.connect() as conn:
+            cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+            try:
+                cursor.execute(sql, (set_id,))
+                while rows := cursor.fetchmany(chunk):
+                    yield cast(list[tuple[Any, ...]], rows)
+            finally:
+                cursor.close()
+
+    def entries(self, ids: Sequence[int]) -> dict[int, dict[str, Any]]:
+        """Fetch entries by id."""
+        out: dict[int, dict[str, Any]] = {}
+        with self._read() as session:
+            for start in range(0, len(ids), 500):
+                part = [int(i) for i in ids[start : start + 500]]
+                for row in session.scalars(select(Entry).where(Entry.id.in_(part))):
+                    out[row.id] = {
+                        "id": row.id,
+                        "set_id": row.set_id,
+                        "md5": row.md5.hex() if row.md5 else None,
+                        "sha1": row.sha1.hex() if row.sha1 else None,
+                        "sha256": row.sha256.hex() if row.sha256 else None,
+                        "phash": row.phash,
+                        "dhash": row.dhash,
+                        "category": row.category,
+                        "name": row.name,
+                        "note": row.note,
+                        "extra": json.loads(row.extra) if row.extra else {},
+                        "line": row.line,
+                    }
+        return out
