@@ -50,6 +50,7 @@ def item_to_json(row: dict[str, Any]) -> dict[str, Any]:
         "notes": json.loads(row["notes"]) if row["notes"] else [],
         "pillow_version": row["pillow_version"] if row["phash"] else None,
         "imagehash_version": row["imagehash_version"] if row["phash"] else None,
+        "match": row.get("match"),
     }
     try:
         raw.decode("utf-8")

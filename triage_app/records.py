@@ -44,6 +44,7 @@ class FileRecord:
     notes: list[str] = field(default_factory=list)
     thumbnail: bytes | None = None
     thumbnail_size: tuple[int, int] | None = None
+    hash_bundle: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,3 +73,20 @@ class CaseSummary:
     schema_revision: str
     exhibits: list[str]
     totals: Totals
+
+
+@dataclass(slots=True)
+class MatchRecord:
+    """The best match of one item against the hash library."""
+
+    item_id: int
+    kind: str
+    hash_set: str
+    set_fingerprint: str | None
+    entry_id: int | None
+    category: str | None
+    list_category: str | None
+    distance: int
+    matched_on: str
+    flagged: list[str] = field(default_factory=list)
+    details: dict[str, object] = field(default_factory=dict)

@@ -9,10 +9,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from triage_app.cli.hashset_commands import add_library_option, print_match_summary
 from triage_app.cli.progress_bar import ProgressBar
 from triage_app.ingest.pipeline import IngestOptions, IngestResult, ingest
 from triage_app.item_json import item_to_json
+from triage_app.library.case_matcher import match_case
 from triage_app.storage.case_store import CaseStore
+from triage_app.storage.library_store import LibraryStore
 
 
 def register(sub: Any) -> None:
@@ -30,6 +33,8 @@ def register(sub: Any) -> None:
         help="per-file limit for decoding an image (default 30)",
     )
     p.add_argument("--no-progress", action="store_true", help="never draw a progress bar")
+    p.add_argument("--no-match", action="store_true", help="do not match against the hash library")
+    add_library_option(p)
     p.set_defaults(func=cmd_ingest)
 
     items = sub.add_parser("items", help="list a case's items")
@@ -66,7 +71,11 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             result = ingest(store, args.source_dir, args.exhibit, options, progress=bar)
         finally:
             bar.close()
-    print_result(result)
+        print_result(result)
+        if result.state == "finished" and not args.no_match:
+            with LibraryStore.open(args.library) as library:
+                if library.sets():
+                    print_match_summary(match_case(store, library))
     if result.state != "finished":
         print("the ingest did not finish: run the same command again to resume", file=sys.stderr)
         return 1

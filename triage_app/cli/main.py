@@ -7,7 +7,7 @@ import sys
 from collections.abc import Sequence
 
 from triage_app import __version__
-from triage_app.cli import case_commands, ingest_commands
+from triage_app.cli import case_commands, hashset_commands, ingest_commands
 from triage_app.errors import TriageError
 
 
@@ -21,6 +21,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     case_commands.register(sub)
     ingest_commands.register(sub)
+    hashset_commands.register(sub)
     return parser
 
 

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, func, select, text, update
+from sqlalchemy import Engine, delete, func, select, text, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
@@ -29,12 +29,22 @@ from triage_app.records import (
     STATUS_SKIPPED,
     CaseSummary,
     FileRecord,
+    MatchRecord,
     Totals,
 )
 from triage_app.schemes import SCHEME_IDS
 from triage_app.storage import migrate
 from triage_app.storage.engine import make_engine, sqlite_url
-from triage_app.storage.models import CaseInfo, Exhibit, IngestRun, Item, Thumbnail
+from triage_app.storage.models import (
+    CaseInfo,
+    CaseSetting,
+    Exhibit,
+    IngestRun,
+    Item,
+    Match,
+    MatchRun,
+    Thumbnail,
+)
 
 CASE_MARKER = "case.json"
 CASE_DB = "case.db"
@@ -327,6 +337,9 @@ class CaseStore:
                     camera_model=rec.camera_model,
                     notes=json.dumps(rec.notes) if rec.notes else None,
                     processed_at=now,
+                    hash_bundle=json.dumps(rec.hash_bundle, sort_keys=True)
+                    if rec.hash_bundle
+                    else None,
                 )
                 session.add(item)
                 session.flush()
@@ -366,6 +379,99 @@ class CaseStore:
             failed=counts.get(STATUS_FAILED, 0),
         )
 
+    # -- settings -------------------------------------------------------------
+
+    def setting(self, key: str, default: str | None = None) -> str | None:
+        """A per-case setting, or ``default``."""
+        with self._read() as session:
+            row = session.get(CaseSetting, key)
+            return row.value if row is not None else default
+
+    def set_setting(self, key: str, value: str) -> str | None:
+        """Set a per-case setting; return the previous value."""
+        with self._write() as session:
+            row = session.get(CaseSetting, key)
+            old = row.value if row is not None else None
+            if row is None:
+                session.add(CaseSetting(key=key, value=value))
+            else:
+                row.value = value
+            return old
+
+    # -- matching -------------------------------------------------------------
+
+    def matchable_items(self) -> list[dict[str, Any]]:
+        """Hashed items with what matching needs (hashes, perceptual hashes, flags)."""
+        query = select(
+            Item.id,
+            Item.md5,
+            Item.sha1,
+            Item.sha256,
+            Item.phash,
+            Item.dhash,
+            Item.low_information,
+            Item.decode_status,
+            Item.hash_bundle,
+        ).where(Item.status == STATUS_HASHED)
+        with self._read() as session:
+            return [
+                {
+                    "id": r.id,
+                    "md5": r.md5,
+                    "sha1": r.sha1,
+                    "sha256": r.sha256,
+                    "phash": r.phash,
+                    "dhash": r.dhash,
+                    "low_information": bool(r.low_information),
+                    "decode_status": r.decode_status,
+                    "bundle": json.loads(r.hash_bundle) if r.hash_bundle else {},
+                }
+                for r in session.execute(query)
+            ]
+
+    def record_match_run(
+        self,
+        *,
+        started_at: str,
+        hash_sets: list[dict[str, Any]],
+        thresholds: dict[str, Any],
+        matches: list[MatchRecord],
+    ) -> tuple[int, dict[str, int]]:
+        """Replace the case's matches with a new run's results, in one transaction."""
+        counts: dict[str, int] = {}
+        for m in matches:
+            counts[m.kind] = counts.get(m.kind, 0) + 1
+        with self._write() as session:
+            run = MatchRun(
+                started_at=started_at,
+                finished_at=utc_now(),
+                hash_sets=json.dumps(hash_sets),
+                thresholds=json.dumps(thresholds),
+                counts=json.dumps(counts),
+                app_version=__version__,
+            )
+            session.add(run)
+            session.flush()
+            session.execute(delete(Match))
+            session.add_all(
+                Match(
+                    item_id=m.item_id,
+                    run_id=run.id,
+                    kind=m.kind,
+                    hash_set=m.hash_set,
+                    set_fingerprint=m.set_fingerprint,
+                    entry_id=m.entry_id,
+                    category=m.category,
+                    list_category=m.list_category,
+                    distance=m.distance,
+                    matched_on=m.matched_on,
+                    flagged=json.dumps(m.flagged) if m.flagged else None,
+                    details=json.dumps(m.details, sort_keys=True) if m.details else None,
+                )
+                for m in matches
+            )
+            return run.id, counts
+
     # -- reading items --------------------------------------------------------
 
     def iter_items(self, *, batch: int = 2000) -> Iterator[dict[str, Any]]:
@@ -376,24 +482,42 @@ class CaseStore:
                 Exhibit.reference,
                 IngestRun.pillow_version,
                 IngestRun.imagehash_version,
+                Match,
             )
             .join(Exhibit, Exhibit.id == Item.exhibit_id)
             .join(IngestRun, IngestRun.id == Item.run_id)
+            .outerjoin(Match, Match.item_id == Item.id)
             .order_by(Item.id)
             .execution_options(yield_per=batch)
         )
         with self._read() as session:
-            for item, exhibit_ref, pil_v, ih_v in session.execute(query):
+            for item, exhibit_ref, pil_v, ih_v, match in session.execute(query):
                 row = {name: getattr(item, name) for name in _ITEM_COLUMNS}
                 row["exhibit"] = exhibit_ref
                 row["pillow_version"] = pil_v
                 row["imagehash_version"] = ih_v
+                row["match"] = _match_dict(match) if match is not None else None
                 yield row
 
     def thumbnail(self, item_id: int) -> bytes | None:
         """Return an item's stored thumbnail (JPEG bytes), if it has one."""
         with self._read() as session:
             return session.scalar(select(Thumbnail.data).where(Thumbnail.item_id == item_id))
+
+
+def _match_dict(match: Match) -> dict[str, Any]:
+    return {
+        "kind": match.kind,
+        "hash_set": match.hash_set,
+        "set_fingerprint": match.set_fingerprint,
+        "entry_id": match.entry_id,
+        "category": match.category,
+        "list_category": match.list_category,
+        "distance": match.distance,
+        "matched_on": match.matched_on,
+        "flags": json.loads(match.flagged) if match.flagged else [],
+        "details": json.loads(match.details) if match.details else {},
+    }
 
 
 def is_locked_error(exc: BaseException) -> bool:

@@ -250,6 +250,8 @@ class LibraryStore:
         excluded: int,
         fingerprint: str,
         warnings: list[str],
+        profile: str | None,
+        scheme: str | None,
     ) -> HashSetInfo:
         """Mark an import complete and record its counts."""
         with self._write() as session:
@@ -263,6 +265,8 @@ class LibraryStore:
                     excluded=excluded,
                     fingerprint=fingerprint,
                     warnings=json.dumps(warnings[:200]),
+                    profile=profile,
+                    scheme=scheme,
                 )
             )
             row = session.get(HashSet, set_id)

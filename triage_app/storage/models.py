@@ -122,6 +122,7 @@ class Item(Base):
     camera_model: Mapped[str | None] = mapped_column(String(200))
     notes: Mapped[str | None] = mapped_column(Text)
     processed_at: Mapped[str] = mapped_column(String(40))
+    hash_bundle: Mapped[str | None] = mapped_column(Text)
 
 
 class Thumbnail(Base):
@@ -134,3 +135,46 @@ class Thumbnail(Base):
     height: Mapped[int] = mapped_column(Integer)
     mime: Mapped[str] = mapped_column(String(20))
     data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class CaseSetting(Base):
+    """A per-case setting (for example the near-match threshold)."""
+
+    __tablename__ = "case_settings"
+
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class MatchRun(Base):
+    """One matching of the case against the hash library."""
+
+    __tablename__ = "match_runs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    started_at: Mapped[str] = mapped_column(String(40))
+    finished_at: Mapped[str | None] = mapped_column(String(40))
+    hash_sets: Mapped[str] = mapped_column(Text)
+    thresholds: Mapped[str] = mapped_column(Text)
+    counts: Mapped[str | None] = mapped_column(Text)
+    app_version: Mapped[str] = mapped_column(String(40))
+
+
+class Match(Base):
+    """The best match of an item against the hash library, from the latest run."""
+
+    __tablename__ = "matches"
+    __table_args__ = (Index("ix_matches_kind", "kind"),)
+
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id"), primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("match_runs.id"))
+    kind: Mapped[str] = mapped_column(String(20))
+    hash_set: Mapped[str] = mapped_column(String(200))
+    set_fingerprint: Mapped[str | None] = mapped_column(String(64))
+    entry_id: Mapped[int | None] = mapped_column(Integer)
+    category: Mapped[str | None] = mapped_column(String(40))
+    list_category: Mapped[str | None] = mapped_column(String(40))
+    distance: Mapped[int] = mapped_column(Integer)
+    matched_on: Mapped[str] = mapped_column(String(40))
+    flagged: Mapped[str | None] = mapped_column(Text)
+    details: Mapped[str | None] = mapped_column(Text)

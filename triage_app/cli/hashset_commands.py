@@ -1,0 +1,187 @@
+"""``triage hashset ...`` and ``triage match``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from triage_app.errors import TriageError
+from triage_app.hashsets import FORMATS
+from triage_app.library.case_matcher import SETTING_NEAR_THRESHOLD, MatchSummary, match_case
+from triage_app.library.importer import ROLES, import_hash_list, remove_hash_set
+from triage_app.matching.near_rule import MAX_NEAR_THRESHOLD
+from triage_app.schemes import SCHEME_IDS
+from triage_app.storage.case_store import CaseStore
+from triage_app.storage.library_store import LibraryStore
+
+
+def add_library_option(parser: argparse.ArgumentParser) -> None:
+    """``--library PATH``: use another hash library than the per-user one."""
+    parser.add_argument(
+        "--library",
+        type=Path,
+        metavar="PATH",
+        help="hash library file (default: hashsets.db under $TRIAGE_HOME or the user data dir)",
+    )
+
+
+def register(sub: Any) -> None:
+    """Add the hashset command group and the match command."""
+    hs = sub.add_parser("hashset", help="manage the per-user hash library")
+    hs_sub = hs.add_subparsers(dest="hashset_command", required=True, metavar="ACTION")
+
+    imp = hs_sub.add_parser("import", help="import a known-hash list into the library")
+    imp.add_argument("file", type=Path, metavar="FILE")
+    imp.add_argument("--name", help="name of the set (default: the file name without extension)")
+    imp.add_argument("--format", choices=("auto", *FORMATS), default="auto")
+    imp.add_argument("--role", choices=ROLES, help="known (default) or ignorable (NSRL default)")
+    imp.add_argument(
+        "--scheme",
+        choices=SCHEME_IDS,
+        help="scheme the list's category codes are written in (default: inferred)",
+    )
+    imp.add_argument("--json", action="store_true", help="print the import report as JSON")
+    add_library_option(imp)
+    imp.set_defaults(func=cmd_import)
+
+    lst = hs_sub.add_parser("list", help="list the sets in the library")
+    lst.add_argument("--json", action="store_true")
+    add_library_option(lst)
+    lst.set_defaults(func=cmd_list)
+
+    rm = hs_sub.add_parser("remove", help="remove a set from the library")
+    rm.add_argument("name", metavar="NAME")
+    add_library_option(rm)
+    rm.set_defaults(func=cmd_remove)
+
+    for action, active in (("disable", False), ("enable", True)):
+        p = hs_sub.add_parser(action, help=f"{action} a set for matching")
+        p.add_argument("name", metavar="NAME")
+        add_library_option(p)
+        p.set_defaults(func=cmd_toggle, active=active)
+
+    match = sub.add_parser("match", help="match a case against every active hash set")
+    match.add_argument("case_dir", type=Path, metavar="CASE_DIR")
+    match.add_argument(
+        "--threshold",
+        type=int,
+        metavar="BITS",
+        help=f"set the case's pHash near-match threshold (0-{MAX_NEAR_THRESHOLD}) before matching",
+    )
+    match.add_argument("--json", action="store_true", help="print the summary as JSON")
+    add_library_option(match)
+    match.set_defaults(func=cmd_match)
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    """Import a list."""
+    with LibraryStore.open(args.library) as library:
+        result = import_hash_list(
+            library,
+            args.file,
+            name=args.name,
+            fmt=args.format,
+            role=args.role,
+            scheme=args.scheme,
+        )
+    info, report = result.info, result.report
+    if args.json:
+        out = info.as_json()
+        out["seconds"] = round(result.seconds, 3)
+        out["rejected_lines"] = [
+            {"line": r.line, "reason": r.reason} for r in report.rejected[:1000]
+        ]
+        out["warnings"] = report.warnings
+        print(json.dumps(out, indent=2))
+        return 0
+    print(
+        f"imported {info.name!r} ({info.format}{', ' + info.profile if info.profile else ''}, "
+        f"role {info.role}, scheme {info.scheme or 'unknown'}): {info.loaded} entries loaded, "
+        f"{info.rejected} lines rejected, {info.excluded} hashes excluded "
+        f"in {result.seconds:.1f} s"
+    )
+    print(f"file sha256 {info.source_sha256}")
+    print(f"fingerprint {info.fingerprint}")
+    for rejected in report.rejected[:20]:
+        print(f"  line {rejected.line}: {rejected.reason}", file=sys.stderr)
+    if report.rejected_count > 20:
+        print(f"  ... and {report.rejected_count - 20} more rejected lines", file=sys.stderr)
+    for warning in report.warnings[:20]:
+        print(f"warning: {warning}", file=sys.stderr)
+    return 0
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    """List sets."""
+    with LibraryStore.open(args.library) as library:
+        sets = library.sets()
+    if args.json:
+        print(json.dumps([s.as_json() for s in sets], indent=2))
+        return 0
+    if not sets:
+        print("the hash library is empty")
+        return 0
+    for s in sets:
+        state = "" if s.active else "  (disabled)"
+        print(
+            f"{s.name:<30} {s.role:<9} {s.format:<5} {s.loaded:>11,} entries  "
+            f"imported {s.imported_at[:19]}  fingerprint {(s.fingerprint or '')[:16]}{state}"
+        )
+    return 0
+
+
+def cmd_remove(args: argparse.Namespace) -> int:
+    """Remove a set."""
+    with LibraryStore.open(args.library) as library:
+        info = remove_hash_set(library, args.name)
+    print(f"removed {info.name!r} ({info.loaded} entries)")
+    return 0
+
+
+def cmd_toggle(args: argparse.Namespace) -> int:
+    """Enable or disable a set."""
+    with LibraryStore.open(args.library) as library:
+        info = library.set_active(args.name, args.active)
+    print(f"{info.name!r} is now {'enabled' if info.active else 'disabled'} for matching")
+    return 0
+
+
+def print_match_summary(summary: MatchSummary) -> None:
+    """One line per kind of match."""
+    counts = summary.counts
+    print(
+        f"matched {summary.items} items against {len(summary.sets)} hash sets "
+        f"(pHash threshold {summary.thresholds['phash']}): "
+        f"exact {counts.get('exact', 0)}, near {counts.get('near', 0)}, "
+        f"ignorable {counts.get('ignorable', 0)}"
+    )
+
+
+def cmd_match(args: argparse.Namespace) -> int:
+    """Match a case."""
+    with CaseStore.open(args.case_dir) as case:
+        if args.threshold is not None:
+            if not 0 <= args.threshold <= MAX_NEAR_THRESHOLD:
+                raise TriageError(f"--threshold must be between 0 and {MAX_NEAR_THRESHOLD}")
+            case.set_setting(SETTING_NEAR_THRESHOLD, str(args.threshold))
+        with LibraryStore.open(args.library) as library:
+            summary = match_case(case, library)
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "run_id": summary.run_id,
+                    "hash_sets": summary.sets,
+                    "items": summary.items,
+                    "counts": summary.counts,
+                    "thresholds": summary.thresholds,
+                },
+                indent=2,
+            )
+        )
+    else:
+        print_match_summary(summary)
+    return 0

@@ -1,0 +1,258 @@
+"""Match a case's items against every active set in the hash library.
+
+Kinds of match, best first:
+
+- ``exact``: MD5, SHA-1 or SHA-256 equality with an entry of a *known* set.
+  The item is pre-categorised from the list; when sets disagree the most
+  severe category (in the case's scheme) wins and the conflict is listed. An
+  MD5 hit whose entry carries a different SHA-1 is flagged.
+- ``ignorable``: an exact hit in an *ignorable* set (NSRL-like) and no known hit.
+- ``near``: a perceptual hash within the case's threshold of a known entry,
+  confirmed by a second, independent hash. A suggestion, never a grade.
+  Low-information and partially decoded images never near-match.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from triage_app.clock import utc_now
+from triage_app.library.set_index import EXACT_KINDS, SetIndex
+from triage_app.matching import near_rule as perceptual
+from triage_app.records import MatchRecord
+from triage_app.schemes import load_scheme, map_list_code
+from triage_app.storage.case_store import CaseStore
+from triage_app.storage.library_store import HashSetInfo, LibraryStore
+
+EXACT = "exact"
+NEAR = "near"
+IGNORABLE = "ignorable"
+
+SETTING_NEAR_THRESHOLD = "near_threshold"
+
+
+@dataclass(frozen=True, slots=True)
+class MatchSummary:
+    """What a match run found."""
+
+    run_id: int
+    sets: list[str]
+    items: int
+    counts: dict[str, int]
+    thresholds: dict[str, int]
+
+
+@dataclass(slots=True)
+class _Hit:
+    kind: str
+    info: HashSetInfo
+    entry: dict[str, Any]
+    matched_on: str
+    distance: int = 0
+    confirm_distance: int | None = None
+    category: str | None = None
+    variant: str | None = None
+
+
+@dataclass(slots=True)
+class _ItemHits:
+    exact: list[_Hit] = field(default_factory=list)
+    ignorable: list[_Hit] = field(default_factory=list)
+    near: list[_Hit] = field(default_factory=list)
+    flags: list[str] = field(default_factory=list)
+
+
+def near_threshold(case: CaseStore) -> int:
+    """The case's pHash threshold for near matches."""
+    raw = case.setting(SETTING_NEAR_THRESHOLD)
+    return int(raw) if raw is not None else perceptual.DEFAULT_NEAR_THRESHOLD
+
+
+def match_case(case: CaseStore, library: LibraryStore) -> MatchSummary:
+    """Match every hashed item against all active sets and store the results."""
+    started = utc_now()
+    scheme_id = case.summary().scheme
+    scheme = load_scheme(scheme_id)
+    threshold = near_threshold(case)
+    sets = [s for s in library.sets() if s.active]
+    items = case.matchable_items()
+    hits: dict[int, _ItemHits] = defaultdict(_ItemHits)
+    for info in sets:
+        index = SetIndex.for_set(library, info)
+        _exact_hits(library, info, index, items, hits)
+        if info.role == "known":
+            _near_hits(library, info, index, items, hits, threshold)
+    records: list[MatchRecord] = []
+    for item_id, found in hits.items():
+        for hit in (*found.exact, *found.ignorable, *found.near):
+            hit.category = map_list_code(hit.entry["category"], hit.info.scheme, scheme_id)
+        record = _resolve(item_id, found, scheme)
+        if record is not None:
+            records.append(record)
+    thresholds = {"phash": threshold, "confirm": perceptual.CONFIRM_THRESHOLD}
+    run_id, counts = case.record_match_run(
+        started_at=started,
+        hash_sets=[
+            {"name": s.name, "fingerprint": s.fingerprint, "role": s.role, "entries": s.loaded}
+            for s in sets
+        ],
+        thresholds=thresholds,
+        matches=records,
+    )
+    return MatchSummary(
+        run_id=run_id,
+        sets=[s.name for s in sets],
+        items=len(items),
+        counts=counts,
+        thresholds=thresholds,
+    )
+
+
+def _exact_hits(
+    library: LibraryStore,
+    info: HashSetInfo,
+    index: SetIndex,
+    items: list[dict[str, Any]],
+    hits: dict[int, _ItemHits],
+) -> None:
+    found: dict[tuple[int, int], str] = {}
+    for kind in EXACT_KINDS:
+        have = [(i, bytes.fromhex(it[kind])) for i, it in enumerate(items) if it[kind]]
+        if not have:
+            continue
+        qpos, entry_ids = index.exact_candidates(kind, [d for _, d in have])
+        for q, entry_id in zip(qpos.tolist(), entry_ids.tolist(), strict=True):
+            item_pos = have[q][0]
+            found.setdefault((item_pos, int(entry_id)), kind)
+    entries = library.entries(sorted({e for _, e in found}))
+    for (item_pos, entry_id), kind in found.items():
+        item, entry = items[item_pos], entries.get(entry_id)
+        if entry is None or entry[kind] != item[kind]:
+            continue  # only the 8-byte prefix agreed
+        hit = _Hit(EXACT if info.role == "known" else IGNORABLE, info, entry, kind)
+        bucket = hits[item["id"]]
+        (bucket.exact if info.role == "known" else bucket.ignorable).append(hit)
+        if kind == "md5" and entry["sha1"] and item["sha1"] and entry["sha1"] != item["sha1"]:
+            bucket.flags.append(
+                f"MD5 matches entry line {entry['line']} of {info.name} but its SHA-1 "
+                f"{entry['sha1']} differs from the file's {item['sha1']}"
+            )
+
+
+def _near_hits(
+    library: LibraryStore,
+    info: HashSetInfo,
+    index: SetIndex,
+    items: list[dict[str, Any]],
+    hits: dict[int, _ItemHits],
+    threshold: int,
+) -> None:
+    queries: list[int] = []
+    owners: list[tuple[int, str]] = []
+    for pos, item in enumerate(items):
+        if not perceptual.may_near_match(item):
+            continue
+        for variant, value in perceptual.query_hashes(item):
+            queries.append(value)
+            owners.append((pos, variant))
+    if not queries:
+        return
+    result = index.near_candidates("phash", np.asarray(queries, dtype=np.uint64), threshold)
+    if result is None or result.ids.size == 0:
+        return
+    entries = library.entries(sorted(set(result.ids.tolist())))
+    best: dict[tuple[int, int], _Hit] = {}
+    for q, entry_id, distance in zip(
+        result.query_index.tolist(), result.ids.tolist(), result.distances.tolist(), strict=True
+    ):
+        pos, variant = owners[q]
+        entry = entries.get(int(entry_id))
+        if entry is None:
+            continue
+        confirm = perceptual.confirm_distance(items[pos], variant, entry)
+        if confirm is None or confirm > perceptual.CONFIRM_THRESHOLD:
+            continue
+        key = (pos, int(entry_id))
+        hit = _Hit(NEAR, info, entry, "phash", int(distance), confirm, variant=variant)
+        if key not in best or (hit.distance, hit.confirm_distance) < (
+            best[key].distance,
+            best[key].confirm_distance or 0,
+        ):
+            best[key] = hit
+    for (pos, _), hit in best.items():
+        hits[items[pos]["id"]].near.append(hit)
+
+
+def _describe(hit: _Hit) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "hash_set": hit.info.name,
+        "entry_id": hit.entry["id"],
+        "line": hit.entry["line"],
+        "list_category": hit.entry["category"],
+        "category": hit.category,
+        "matched_on": hit.matched_on,
+        "distance": hit.distance,
+    }
+    if hit.entry.get("name"):
+        out["name"] = hit.entry["name"]
+    if hit.confirm_distance is not None:
+        out["confirm_distance"] = hit.confirm_distance
+    if hit.variant:
+        out["variant"] = hit.variant
+    return out
+
+
+def _resolve(item_id: int, found: _ItemHits, scheme: Any) -> MatchRecord | None:
+    def severity(hit: _Hit) -> int:
+        return scheme.severity(hit.category) if hit.category is not None else -1
+
+    if found.exact:
+        best = max(found.exact, key=lambda h: (severity(h), -h.info.id))
+        categories = {h.category or h.entry["category"] for h in found.exact}
+        details: dict[str, Any] = {"hits": [_describe(h) for h in found.exact[:20]]}
+        if len(categories) > 1:
+            details["conflicts"] = sorted(
+                {f"{h.info.name}: {h.entry['category']} -> {h.category}" for h in found.exact}
+            )
+        if found.ignorable:
+            details["also_ignorable_in"] = sorted({h.info.name for h in found.ignorable})
+        return _record(item_id, EXACT, best, found.flags, details)
+    if found.ignorable:
+        best = found.ignorable[0]
+        details = {"hits": [_describe(h) for h in found.ignorable[:20]]}
+        return _record(item_id, IGNORABLE, best, found.flags, details)
+    if found.near:
+        ranked = sorted(
+            found.near, key=lambda h: (h.distance, h.confirm_distance or 0, -severity(h))
+        )
+        best = ranked[0]
+        details = {"hits": [_describe(h) for h in ranked[:20]]}
+        return _record(item_id, NEAR, best, found.flags, details)
+    return None
+
+
+def _record(
+    item_id: int, kind: str, best: _Hit, flags: list[str], details: dict[str, Any]
+) -> MatchRecord:
+    if best.confirm_distance is not None:
+        details["confirm_distance"] = best.confirm_distance
+    if best.variant:
+        details["variant"] = best.variant
+    details["entry"] = {"line": best.entry["line"], "name": best.entry.get("name")}
+    return MatchRecord(
+        item_id=item_id,
+        kind=kind,
+        hash_set=best.info.name,
+        set_fingerprint=best.info.fingerprint,
+        entry_id=best.entry["id"],
+        category=best.category,
+        list_category=best.entry["category"],
+        distance=best.distance,
+        matched_on=best.matched_on,
+        flagged=list(dict.fromkeys(flags)),
+        details=details,
+    )

@@ -1,0 +1,164 @@
+"""Persisted lookup indexes for one hash set.
+
+Exact hashes (MD5, SHA-1, SHA-256) are indexed by their first 8 bytes as a
+sorted ``uint64`` array with the entry ids beside it: a binary search finds
+the candidates, and the full hash is checked against the entry afterwards.
+64-bit perceptual hashes go into a :class:`HammingIndex`. Both are built once
+when a list is imported and memory-mapped when a case is matched.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from triage_app.fileio import atomic_write_bytes
+from triage_app.matching.hamming_index import HammingIndex, Matches
+from triage_app.storage.library_store import HashSetInfo, LibraryStore
+
+FORMAT_VERSION = 1
+EXACT_KINDS = ("md5", "sha1", "sha256")
+#: Largest near-match threshold the persisted indexes are laid out for.
+MAX_NEAR_DISTANCE = 16
+
+U64 = NDArray[np.uint64]
+I64 = NDArray[np.int64]
+
+
+def prefix_u64(digests: list[bytes]) -> U64:
+    """First 8 bytes of each digest as big-endian unsigned 64-bit integers."""
+    if not digests:
+        return np.zeros(0, dtype=np.uint64)
+    joined = b"".join(d[:8] for d in digests)
+    return np.frombuffer(joined, dtype=">u8").astype(np.uint64)
+
+
+def signed_to_u64(values: list[int]) -> U64:
+    """Perceptual hashes stored as signed 64-bit integers, back to ``uint64``."""
+    return np.asarray(values, dtype=np.int64).view(np.uint64)
+
+
+def u64_to_signed(value: int) -> int:
+    """A 64-bit hash as the signed integer SQL stores."""
+    return value - (1 << 64) if value >= 1 << 63 else value
+
+
+def index_folder(library: LibraryStore, info: HashSetInfo) -> Path:
+    """Where a set's index lives (named by id and fingerprint, so a stale one is never used)."""
+    return library.index_dir / f"set-{info.id}-{(info.fingerprint or 'none')[:16]}"
+
+
+@dataclass(slots=True)
+class SetIndex:
+    """The lookup structures of one set."""
+
+    exact: dict[str, tuple[U64, I64]] = field(default_factory=dict)
+    near: dict[str, HammingIndex] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, library: LibraryStore, set_id: int) -> SetIndex:
+        """Read a set's entries (streaming) and build its indexes."""
+        prefixes: dict[str, list[U64]] = {k: [] for k in EXACT_KINDS}
+        exact_ids: dict[str, list[I64]] = {k: [] for k in EXACT_KINDS}
+        near_values: list[U64] = []
+        near_ids: list[I64] = []
+        columns = (*EXACT_KINDS, "phash")
+        for rows in library.iter_columns(set_id, columns):
+            ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+            for pos, kind in enumerate(EXACT_KINDS, start=1):
+                present = [i for i, r in enumerate(rows) if r[pos] is not None]
+                if present:
+                    prefixes[kind].append(prefix_u64([rows[i][pos] for i in present]))
+                    exact_ids[kind].append(ids[present])
+            with_phash = [i for i, r in enumerate(rows) if r[4] is not None]
+            if with_phash:
+                near_values.append(signed_to_u64([rows[i][4] for i in with_phash]))
+                near_ids.append(ids[with_phash])
+        index = cls()
+        for kind in EXACT_KINDS:
+            if prefixes[kind]:
+                keys = np.concatenate(prefixes[kind])
+                owners = np.concatenate(exact_ids[kind])
+                order = np.argsort(keys, kind="stable")
+                index.exact[kind] = (keys[order], owners[order])
+        if near_values:
+            index.near["phash"] = HammingIndex.build(
+                np.concatenate(near_values), np.concatenate(near_ids), MAX_NEAR_DISTANCE
+            )
+        return index
+
+    def save(self, folder: Path) -> None:
+        """Write the index to ``folder`` (replaced as a whole)."""
+        tmp = folder.with_name(folder.name + ".tmp")
+        if tmp.exists():
+            shutil.rmtree(tmp)
+        tmp.mkdir(parents=True)
+        manifest: dict[str, Any] = {"version": FORMAT_VERSION, "exact": {}, "near": []}
+        for kind, (keys, owners) in self.exact.items():
+            np.save(tmp / f"{kind}_keys.npy", keys)
+            np.save(tmp / f"{kind}_ids.npy", owners)
+            manifest["exact"][kind] = int(keys.size)
+        for kind, hindex in self.near.items():
+            hindex.save(tmp / f"{kind}_hamming")
+            manifest["near"].append(kind)
+        atomic_write_bytes(tmp / "manifest.json", json.dumps(manifest).encode())
+        if folder.exists():
+            shutil.rmtree(folder)
+        tmp.rename(folder)
+
+    @classmethod
+    def load(cls, folder: Path) -> SetIndex:
+        """Memory-map an index written by :meth:`save`."""
+        manifest = json.loads((folder / "manifest.json").read_text())
+        if manifest.get("version") != FORMAT_VERSION:
+            raise ValueError(f"{folder}: index format {manifest.get('version')} is not supported")
+        index = cls()
+        for kind in manifest["exact"]:
+            keys = np.load(folder / f"{kind}_keys.npy", mmap_mode="r")
+            owners = np.load(folder / f"{kind}_ids.npy", mmap_mode="r")
+            index.exact[kind] = (keys, owners)
+        for kind in manifest["near"]:
+            index.near[kind] = HammingIndex.load(folder / f"{kind}_hamming")
+        return index
+
+    @classmethod
+    def for_set(cls, library: LibraryStore, info: HashSetInfo) -> SetIndex:
+        """Load a set's index, rebuilding it if it is missing or unreadable."""
+        folder = index_folder(library, info)
+        try:
+            return cls.load(folder)
+        except (OSError, ValueError, KeyError):
+            index = cls.build(library, info.id)
+            index.save(folder)
+            return index
+
+    def exact_candidates(self, kind: str, digests: list[bytes]) -> tuple[I64, I64]:
+        """Pairs (query position, entry id) whose first 8 bytes agree; verify afterwards."""
+        if kind not in self.exact or not digests:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        keys, owners = self.exact[kind]
+        queries = prefix_u64(digests)
+        lo = np.searchsorted(keys, queries, side="left")
+        hi = np.searchsorted(keys, queries, side="right")
+        counts = hi - lo
+        hit = np.flatnonzero(counts)
+        if hit.size == 0:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        qpos = np.repeat(hit, counts[hit]).astype(np.int64)
+        starts = np.repeat(lo[hit], counts[hit])
+        firsts = np.cumsum(counts[hit]) - counts[hit]
+        offsets = np.arange(qpos.size) - np.repeat(firsts, counts[hit])
+        return qpos, np.asarray(owners[starts + offsets], dtype=np.int64)
+
+    def near_candidates(self, kind: str, queries: U64, t: int) -> Matches | None:
+        """All entries within ``t`` bits of each query, or None if the set has no such hashes."""
+        hindex = self.near.get(kind)
+        if hindex is None or queries.size == 0:
+            return None
+        return hindex.search_many(queries, t)
