@@ -13,17 +13,32 @@ import pytest
 # Qt must never try to reach a display in tests.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from triage_app.accounts import hash_password
 from triage_app.storage.case_store import CaseStore
 
 REPO = Path(__file__).resolve().parents[1]
+
+
+#: The account every test acts as unless it says otherwise.
+TEST_USER = "E"
+TEST_PASSWORD = "test-password"
 
 
 @pytest.fixture(autouse=True)
 def _isolated_home(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Point per-user state at a fresh folder for every test."""
+    """Point per-user state at a fresh folder and sign in as the test account."""
     monkeypatch.setenv("TRIAGE_HOME", str(tmp_path_factory.mktemp("triage-home")))
+    monkeypatch.setenv("TRIAGE_USER", TEST_USER)
+    monkeypatch.setenv("TRIAGE_PASSWORD", TEST_PASSWORD)
+    monkeypatch.delenv("TRIAGE_NEW_PASSWORD", raising=False)
+
+
+@pytest.fixture(scope="session")
+def test_password_hash() -> str:
+    """The scrypt hash of TEST_PASSWORD (computed once)."""
+    return hash_password(TEST_PASSWORD)
 
 
 @pytest.fixture
@@ -33,9 +48,11 @@ def case_dir(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def store(case_dir: Path) -> Iterator[CaseStore]:
-    """A freshly created case store."""
-    with CaseStore.create(case_dir, reference="TEST-001", examiner="Test Examiner") as s:
+def store(case_dir: Path, test_password_hash: str) -> Iterator[CaseStore]:
+    """A freshly created case store whose first account is the test account."""
+    with CaseStore.create(
+        case_dir, reference="TEST-001", examiner=TEST_USER, password_hash=test_password_hash
+    ) as s:
         yield s
 
 
@@ -48,10 +65,16 @@ def source(tmp_path: Path) -> Path:
 
 
 def run_cli(
-    *args: str | os.PathLike[str], check: bool = True, **kwargs: object
+    *args: str | os.PathLike[str],
+    check: bool = True,
+    env_password: str | None = None,
+    **kwargs: object,
 ) -> subprocess.CompletedProcess[str]:
-    """Run the ``triage`` CLI in a real subprocess."""
+    """Run the ``triage`` CLI in a real subprocess (``env_password`` overrides the password)."""
     cmd = [sys.executable, "-m", "triage_app.cli.main", *map(str, args)]
+    if env_password is not None:
+        kwargs["env"] = {**os.environ, "TRIAGE_PASSWORD": env_password}
+        check = False
     result = subprocess.run(cmd, capture_output=True, text=True, timeout=600, check=False, **kwargs)  # type: ignore[call-overload]
     if check and result.returncode != 0:
         raise AssertionError(

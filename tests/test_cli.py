@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import json
 from pathlib import Path
 
 from conftest import run_cli
 
 from triage_app import synthetic
-from triage_app.demo import write_demo_source
+from triage_app.demo import DEMO_EXAMINER, DEMO_PASSWORD, write_demo_source
 
 ITEM_FIELDS = {
     "id", "exhibit", "path", "size", "md5", "sha1", "sha256", "media_type", "format", "width",
@@ -32,9 +33,11 @@ def _small_tree(folder: Path) -> None:
 
 def test_case_create_and_info(tmp_path: Path) -> None:
     case = tmp_path / "case"
-    out = run_cli("case", "create", case, "--ref", "OP-7", "--examiner", "PC 1234 Smith").stdout
+    out = run_cli(
+        "case", "create", case, "--ref", "OP-7", "--examiner", "Jo Smith", "--examiner-id", "PC1234"
+    ).stdout
     assert "OP-7" in out
-    info = json.loads(run_cli("case", "info", case, "--json").stdout)
+    info = json.loads(run_cli("case", "info", case, "--json", "--user", "PC1234").stdout)
     assert info["reference"] == "OP-7"
     assert info["scheme"] == "uk"
     assert info["totals"] == {"found": 0, "hashed": 0, "skipped": 0, "failed": 0}
@@ -113,7 +116,8 @@ def test_demo_builds_a_case(tmp_path: Path) -> None:
     case = tmp_path / "demo"
     out = run_cli("demo", case, "--images", "24").stdout
     assert "demo case ready" in out
-    items = json.loads(run_cli("items", case, "--json").stdout)
+    demo_user = {**os.environ, "TRIAGE_USER": DEMO_EXAMINER, "TRIAGE_PASSWORD": DEMO_PASSWORD}
+    items = json.loads(run_cli("items", case, "--json", env=demo_user).stdout)
     statuses = {i["status"] for i in items}
     assert statuses == {"hashed", "skipped"}
     images = [i for i in items if i["media_type"] == "image" and i["phash"]]

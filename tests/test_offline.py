@@ -82,8 +82,10 @@ def _unshare_works() -> bool:
 
 def _main_commands(prefix: list[str], env: dict[str, str], tmp: Path) -> None:
     case, demo = tmp / "case", tmp / "demo"
+    result = _triage(prefix, env, "demo", demo, "--images", "12")
+    assert result.returncode == 0, result.stderr
+    assert "NETWORK ATTEMPT" not in result.stderr
     steps = [
-        ("demo", demo, "--images", "12"),
         ("case", "create", case, "--ref", "NET-1", "--examiner", "E"),
         ("ingest", case, tmp / "demo-evidence", "--exhibit", "NET/1"),
         ("items", case, "--json"),

@@ -21,7 +21,9 @@ from triage_app.storage.models import Base
 
 
 def test_create_then_open_round_trip(case_dir: Path) -> None:
-    with CaseStore.create(case_dir, reference="OP-1", examiner="A. Examiner", scheme="projectvic"):
+    with CaseStore.create(
+        case_dir, reference="OP-1", examiner="A. Examiner", password_hash="x", scheme="projectvic"
+    ):
         pass
     with CaseStore.open(case_dir) as store:
         summary = store.summary()
@@ -57,7 +59,7 @@ def test_models_and_migrations_agree(store: CaseStore) -> None:
 
 
 def test_newer_schema_is_refused_and_file_left_alone(case_dir: Path) -> None:
-    CaseStore.create(case_dir, reference="OP-1", examiner="E").close()
+    CaseStore.create(case_dir, reference="OP-1", examiner="E", password_hash="x").close()
     db = case_dir / CASE_DB
     raw = sqlite3.connect(db)
     raw.execute("UPDATE alembic_version SET version_num = '9999_from_the_future'")
@@ -70,7 +72,7 @@ def test_newer_schema_is_refused_and_file_left_alone(case_dir: Path) -> None:
 
 
 def test_older_schema_is_upgraded_with_a_backup(case_dir: Path) -> None:
-    CaseStore.create(case_dir, reference="OP-1", examiner="E").close()
+    CaseStore.create(case_dir, reference="OP-1", examiner="E", password_hash="x").close()
     heads = list(migrate.CASE.known_revisions())
     if len(heads) < 2:
         # Only one revision exists: stamping an unknown older one is the closest check.
@@ -99,7 +101,7 @@ def test_create_refuses_a_non_empty_folder(tmp_path: Path) -> None:
     folder.mkdir()
     (folder / "something.txt").write_text("x")
     with pytest.raises(CaseError, match="not an empty folder"):
-        CaseStore.create(folder, reference="R", examiner="E")
+        CaseStore.create(folder, reference="R", examiner="E", password_hash="x")
     assert sorted(p.name for p in folder.iterdir()) == ["something.txt"]
 
 
@@ -109,7 +111,7 @@ def test_open_refuses_a_folder_that_is_not_a_case(tmp_path: Path) -> None:
 
 
 def test_open_refuses_a_broken_marker(case_dir: Path) -> None:
-    CaseStore.create(case_dir, reference="R", examiner="E").close()
+    CaseStore.create(case_dir, reference="R", examiner="E", password_hash="x").close()
     (case_dir / "case.json").write_text("{not json")
     with pytest.raises(CaseError, match="cannot read"):
         CaseStore.open(case_dir)
@@ -117,12 +119,16 @@ def test_open_refuses_a_broken_marker(case_dir: Path) -> None:
 
 def test_unknown_scheme_is_refused(case_dir: Path) -> None:
     with pytest.raises(CaseError, match="unknown scheme"):
-        CaseStore.create(case_dir, reference="R", examiner="E", scheme="martian")
+        CaseStore.create(
+            case_dir, reference="R", examiner="E", password_hash="x", scheme="martian"
+        )
 
 
 def test_replayed_batch_adds_nothing(store: CaseStore, tmp_path: Path) -> None:
     exhibit = store.exhibit_for_ingest("EX/1", str(tmp_path).encode())
-    run = store.start_run(exhibit, workers=1, versions={"pillow": "x", "imagehash": "y"})
+    run = store.start_run(
+        exhibit, workers=1, versions={"pillow": "x", "imagehash": "y"}, actor="E", source="/x"
+    )
     batch = [FileRecord(f"f{i}".encode(), "file", STATUS_HASHED, size=i) for i in range(5)]
     assert store.add_records(exhibit, run, batch) == 5
     assert store.add_records(exhibit, run, batch) == 0

@@ -9,14 +9,21 @@ import numpy as np
 from PIL import Image
 
 from triage_app import synthetic
+from triage_app.accounts import SUPERVISOR, hash_password
 from triage_app.errors import CaseError
 from triage_app.ingest.pipeline import IngestOptions, IngestResult, ingest
 from triage_app.ingest.progress import Progress
+from triage_app.session import CaseSession
 from triage_app.storage.case_store import CaseStore
+from triage_app.storage.review_store import ReviewStore
+from triage_app.workflow import refresh
 
 DEMO_REF = "DEMO-2026-001"
 DEMO_EXHIBIT = "DEMO/1"
 DEMO_EXAMINER = "Demo Examiner"
+DEMO_SUPERVISOR = "Demo Supervisor"
+#: The demo's accounts share this password; it is printed by ``triage demo``.
+DEMO_PASSWORD = "demo"
 
 _VARIANTS: list[tuple[str, Callable[[Image.Image], Image.Image]]] = [
     ("resized", lambda im: synthetic.resize(im, 0.5)),
@@ -93,5 +100,28 @@ def build_demo_case(
         raise CaseError(f"{source} already exists; remove it or choose another CASE_DIR")
     source.mkdir(parents=True, exist_ok=True)
     write_demo_source(source, images=images, seed=seed)
-    with CaseStore.create(case_dir, reference=DEMO_REF, examiner=DEMO_EXAMINER) as store:
-        return ingest(store, source, DEMO_EXHIBIT, IngestOptions(), progress=progress)
+    with CaseStore.create(
+        case_dir,
+        reference=DEMO_REF,
+        examiner=DEMO_EXAMINER,
+        badge="D1234",
+        password_hash=hash_password(DEMO_PASSWORD),
+    ) as store:
+        ReviewStore(store).add_account(
+            name=DEMO_SUPERVISOR,
+            badge="S0001",
+            role=SUPERVISOR,
+            password_hash=hash_password(DEMO_PASSWORD),
+            actor=f"{DEMO_EXAMINER} (D1234)",
+        )
+    with CaseSession.sign_in(case_dir, DEMO_EXAMINER, DEMO_PASSWORD) as session:
+        result = ingest(
+            session.store,
+            source,
+            DEMO_EXHIBIT,
+            IngestOptions(),
+            progress=progress,
+            actor=session.actor,
+        )
+        refresh(session, None, match=False)
+        return result

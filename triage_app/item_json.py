@@ -10,6 +10,8 @@ import json
 import os
 from typing import Any
 
+from triage_app.storage.review_store import CurrentGrade
+
 
 def display_path(raw: bytes) -> str:
     """Decode a stored path losslessly: bytes that are not UTF-8 become surrogate
@@ -17,7 +19,43 @@ def display_path(raw: bytes) -> str:
     return os.fsdecode(raw)
 
 
-def item_to_json(row: dict[str, Any]) -> dict[str, Any]:
+def grade_to_json(grade: CurrentGrade | None) -> dict[str, Any] | None:
+    """The ``grade`` field: null, or category, source, examiner, time (and reason)."""
+    if grade is None:
+        return None
+    return {
+        "category": grade.category,
+        "source": grade.source,
+        "examiner": grade.user,
+        "time": grade.time_utc,
+        "reason": grade.reason,
+    }
+
+
+def cluster_to_json(
+    cluster: tuple[int, str, bool, int] | None, sizes: dict[int, int]
+) -> dict[str, Any] | None:
+    """The ``cluster`` field: null, or the duplicate group the item belongs to."""
+    if cluster is None:
+        return None
+    group, kind, representative, distance = cluster
+    return {
+        "id": group,
+        "kind": kind,
+        "size": sizes.get(group, 1),
+        "representative": representative,
+        "representative_item": group,
+        "distance": distance,
+    }
+
+
+def item_to_json(
+    row: dict[str, Any],
+    *,
+    grade: CurrentGrade | None = None,
+    cluster: tuple[int, str, bool, int] | None = None,
+    sizes: dict[int, int] | None = None,
+) -> dict[str, Any]:
     """Shape a stored item row for output."""
     raw: bytes = row["path"]
     path = display_path(raw)
@@ -51,6 +89,8 @@ def item_to_json(row: dict[str, Any]) -> dict[str, Any]:
         "pillow_version": row["pillow_version"] if row["phash"] else None,
         "imagehash_version": row["imagehash_version"] if row["phash"] else None,
         "match": row.get("match"),
+        "grade": grade_to_json(grade),
+        "cluster": cluster_to_json(cluster, sizes or {}),
     }
     try:
         raw.decode("utf-8")

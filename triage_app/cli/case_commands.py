@@ -1,4 +1,4 @@
-"""``triage case ...`` commands."""
+"""``triage case ...`` and ``triage user ...``."""
 
 from __future__ import annotations
 
@@ -7,19 +7,28 @@ import json
 from pathlib import Path
 from typing import Any
 
-from triage_app.storage.case_store import SCHEMES, CaseStore
+from triage_app import accounts
+from triage_app.accounts import PASSWORD_ENV, ROLES, SUPERVISOR, hash_password
+from triage_app.cli.signin import NEW_PASSWORD_ENV, add_user_option, new_password, open_session
+from triage_app.errors import TriageError
+from triage_app.schemes import SCHEME_IDS
+from triage_app.storage.case_store import CaseStore
 
 
 def register(sub: Any) -> None:
-    """Add the ``case`` command group."""
+    """Add the ``case`` and ``user`` command groups."""
     case = sub.add_parser("case", help="create or describe a case")
     case_sub = case.add_subparsers(dest="case_command", required=True, metavar="ACTION")
 
-    create = case_sub.add_parser("create", help="create a new case folder")
+    create = case_sub.add_parser("create", help="create a new case folder and its first account")
     create.add_argument("case_dir", type=Path, metavar="CASE_DIR")
     create.add_argument("--ref", required=True, help="case reference, e.g. OP-ALDER-2026-017")
-    create.add_argument("--examiner", required=True, help="name of the first examiner")
-    create.add_argument("--scheme", choices=SCHEMES, default="uk", help="grading scheme (fixed)")
+    create.add_argument("--examiner", required=True, help="name of the first account")
+    create.add_argument(
+        "--examiner-id", metavar="ID", help="the first account's ID (collar number)"
+    )
+    create.add_argument("--role", choices=ROLES, default=accounts.EXAMINER, help="its role")
+    create.add_argument("--scheme", choices=SCHEME_IDS, default="uk", help="grading scheme (fixed)")
     create.add_argument(
         "--database-url",
         help="keep the case in a lab database (SQLAlchemy URL) instead of SQLite in the folder",
@@ -29,27 +38,50 @@ def register(sub: Any) -> None:
     info = case_sub.add_parser("info", help="show a case's header and totals")
     info.add_argument("case_dir", type=Path, metavar="CASE_DIR")
     info.add_argument("--json", action="store_true", help="machine-readable output")
+    add_user_option(info)
     info.set_defaults(func=cmd_info)
+
+    user = sub.add_parser("user", help="manage a case's accounts")
+    user_sub = user.add_subparsers(dest="user_command", required=True, metavar="ACTION")
+    add = user_sub.add_parser(
+        "add", help=f"add an account (its password from ${NEW_PASSWORD_ENV} or a prompt)"
+    )
+    add.add_argument("case_dir", type=Path, metavar="CASE_DIR")
+    add.add_argument("--name", required=True)
+    add.add_argument("--role", choices=ROLES, required=True)
+    add.add_argument("--id", dest="badge", metavar="ID", help="ID such as a collar number")
+    add_user_option(add)
+    add.set_defaults(func=cmd_user_add)
+    lst = user_sub.add_parser("list", help="list accounts")
+    lst.add_argument("case_dir", type=Path, metavar="CASE_DIR")
+    lst.add_argument("--json", action="store_true")
+    add_user_option(lst)
+    lst.set_defaults(func=cmd_user_list)
 
 
 def cmd_create(args: argparse.Namespace) -> int:
     """Create a case."""
+    password = new_password(PASSWORD_ENV, args.examiner)
     with CaseStore.create(
         args.case_dir,
         reference=args.ref,
         examiner=args.examiner,
+        password_hash=hash_password(password),
+        badge=args.examiner_id,
+        role=args.role,
         scheme=args.scheme,
         database_url=args.database_url,
     ) as store:
         summary = store.summary()
     print(f"created case {summary.reference} ({summary.scheme} scheme) in {args.case_dir}")
+    print(f"first account: {args.examiner} ({args.role})")
     return 0
 
 
 def cmd_info(args: argparse.Namespace) -> int:
     """Describe a case."""
-    with CaseStore.open(args.case_dir) as store:
-        s = store.summary()
+    with open_session(args) as session:
+        s = session.store.summary()
     t = s.totals
     if args.json:
         print(
@@ -80,4 +112,45 @@ def cmd_info(args: argparse.Namespace) -> int:
     print(
         f"files     found {t.found} = hashed {t.hashed} + skipped {t.skipped} + failed {t.failed}"
     )
+    return 0
+
+
+def cmd_user_add(args: argparse.Namespace) -> int:
+    """Add an account."""
+    with open_session(args) as session:
+        has_supervisor = session.review.count_users(SUPERVISOR) > 0
+        if args.role == SUPERVISOR and has_supervisor:
+            session.require_role(SUPERVISOR, "adding a supervisor account")
+        password = new_password(NEW_PASSWORD_ENV, args.name)
+        try:
+            account = session.review.add_account(
+                name=args.name.strip(),
+                badge=args.badge.strip() if args.badge else None,
+                role=args.role,
+                password_hash=hash_password(password),
+                actor=session.actor,
+            )
+        except ValueError as exc:
+            raise TriageError(str(exc)) from None
+    print(f"added {account.label} as {account.role}")
+    return 0
+
+
+def cmd_user_list(args: argparse.Namespace) -> int:
+    """List accounts."""
+    with open_session(args) as session:
+        users = session.review.accounts()
+    if args.json:
+        print(
+            json.dumps(
+                [
+                    {"name": u.name, "id": u.badge, "role": u.role, "active": u.active}
+                    for u in users
+                ],
+                indent=2,
+            )
+        )
+        return 0
+    for u in users:
+        print(f"{u.name:<30} {u.badge or '-':<12} {u.role}")
     return 0

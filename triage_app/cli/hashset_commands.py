@@ -8,14 +8,17 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from triage_app import audit
+from triage_app.cli.signin import add_user_option, open_session
 from triage_app.errors import TriageError
 from triage_app.hashsets import FORMATS
-from triage_app.library.case_matcher import SETTING_NEAR_THRESHOLD, MatchSummary, match_case
+from triage_app.library.case_matcher import SETTING_NEAR_THRESHOLD, MatchSummary
 from triage_app.library.importer import ROLES, import_hash_list, remove_hash_set
 from triage_app.matching.near_rule import MAX_NEAR_THRESHOLD
 from triage_app.schemes import SCHEME_IDS
-from triage_app.storage.case_store import CaseStore
+from triage_app.storage.audit_log import AuditNote
 from triage_app.storage.library_store import LibraryStore
+from triage_app.workflow import RefreshResult, refresh
 
 
 def add_library_option(parser: argparse.ArgumentParser) -> None:
@@ -73,6 +76,7 @@ def register(sub: Any) -> None:
     )
     match.add_argument("--json", action="store_true", help="print the summary as JSON")
     add_library_option(match)
+    add_user_option(match)
     match.set_defaults(func=cmd_match)
 
 
@@ -160,15 +164,45 @@ def print_match_summary(summary: MatchSummary) -> None:
     )
 
 
+def print_refresh(result: RefreshResult) -> None:
+    """Summarise a match + list-grading + grouping refresh."""
+    if result.match is not None:
+        print_match_summary(result.match)
+    if result.list_grades is not None and (
+        result.list_grades.graded or result.list_grades.conflicts
+    ):
+        print(f"graded from hash lists: {len(result.list_grades.graded)} items")
+        for conflict in result.list_grades.conflicts[:20]:
+            print(f"  kept the examiner's grade: {conflict}")
+    g = result.groups
+    print(
+        f"duplicate groups: {g.groups} ({g.exact_groups} exact, {g.near_groups} near) "
+        f"holding {g.grouped_items} items"
+    )
+
+
 def cmd_match(args: argparse.Namespace) -> int:
     """Match a case."""
-    with CaseStore.open(args.case_dir) as case:
+    with open_session(args) as session:
         if args.threshold is not None:
             if not 0 <= args.threshold <= MAX_NEAR_THRESHOLD:
                 raise TriageError(f"--threshold must be between 0 and {MAX_NEAR_THRESHOLD}")
-            case.set_setting(SETTING_NEAR_THRESHOLD, str(args.threshold))
-        with LibraryStore.open(args.library) as library:
-            summary = match_case(case, library)
+            old = session.store.set_setting(SETTING_NEAR_THRESHOLD, str(args.threshold))
+            session.review.record(
+                session.actor,
+                [
+                    AuditNote(
+                        audit.SETTING_CHANGED,
+                        SETTING_NEAR_THRESHOLD,
+                        {"before": old, "after": str(args.threshold)},
+                    )
+                ],
+            )
+        result = refresh(session, args.library)
+        summary = result.match
+    if summary is None:
+        print("the hash library holds no sets: nothing to match against")
+        return 0
     if args.json:
         print(
             json.dumps(
@@ -183,5 +217,5 @@ def cmd_match(args: argparse.Namespace) -> int:
             )
         )
     else:
-        print_match_summary(summary)
+        print_refresh(result)
     return 0

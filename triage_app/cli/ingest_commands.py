@@ -9,13 +9,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from triage_app.cli.hashset_commands import add_library_option, print_match_summary
+from triage_app.cli.hashset_commands import add_library_option, print_refresh
 from triage_app.cli.progress_bar import ProgressBar
+from triage_app.cli.signin import add_user_option, open_session
 from triage_app.ingest.pipeline import IngestOptions, IngestResult, ingest
 from triage_app.item_json import item_to_json
-from triage_app.library.case_matcher import match_case
-from triage_app.storage.case_store import CaseStore
-from triage_app.storage.library_store import LibraryStore
+from triage_app.workflow import refresh
 
 
 def register(sub: Any) -> None:
@@ -35,11 +34,13 @@ def register(sub: Any) -> None:
     p.add_argument("--no-progress", action="store_true", help="never draw a progress bar")
     p.add_argument("--no-match", action="store_true", help="do not match against the hash library")
     add_library_option(p)
+    add_user_option(p)
     p.set_defaults(func=cmd_ingest)
 
     items = sub.add_parser("items", help="list a case's items")
     items.add_argument("case_dir", type=Path, metavar="CASE_DIR")
     items.add_argument("--json", action="store_true", help="a JSON array, one object per file")
+    add_user_option(items)
     items.set_defaults(func=cmd_items)
 
     demo = sub.add_parser("demo", help="generate a synthetic seized folder and ingest it")
@@ -66,16 +67,21 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         raise SystemExit("triage ingest: --workers must be at least 1")
     options = IngestOptions(workers=args.workers, decode_timeout=args.decode_timeout)
     bar = ProgressBar(enabled=False if args.no_progress else None)
-    with CaseStore.open(args.case_dir) as store:
+    with open_session(args) as session:
         try:
-            result = ingest(store, args.source_dir, args.exhibit, options, progress=bar)
+            result = ingest(
+                session.store,
+                args.source_dir,
+                args.exhibit,
+                options,
+                progress=bar,
+                actor=session.actor,
+            )
         finally:
             bar.close()
         print_result(result)
-        if result.state == "finished" and not args.no_match:
-            with LibraryStore.open(args.library) as library:
-                if library.sets():
-                    print_match_summary(match_case(store, library))
+        if result.state == "finished":
+            print_refresh(refresh(session, args.library, match=not args.no_match))
     if result.state != "finished":
         print("the ingest did not finish: run the same command again to resume", file=sys.stderr)
         return 1
@@ -84,20 +90,32 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 def cmd_items(args: argparse.Namespace) -> int:
     """Print items."""
-    with CaseStore.open(args.case_dir) as store:
-        rows = (item_to_json(row) for row in store.iter_items())
+    with open_session(args) as session:
+        grades = session.review.grades()
+        clusters = session.review.clusters()
+        sizes: dict[int, int] = {}
+        for group, *_ in clusters.values():
+            sizes[group] = sizes.get(group, 0) + 1
+        rows = (
+            item_to_json(
+                row, grade=grades.get(row["id"]), cluster=clusters.get(row["id"]), sizes=sizes
+            )
+            for row in session.store.iter_items()
+        )
         out = sys.stdout
         if args.json:
             out.write("[")
             for index, item in enumerate(rows):
                 out.write(",\n" if index else "\n")
-                out.write(json.dumps(item, sort_keys=False))
+                out.write(json.dumps(item))
             out.write("\n]\n")
             return 0
         for item in rows:
             digest = item["sha256"] or "-"
+            grade = item["grade"]["category"] if item["grade"] else "-"
             out.write(
-                f"{item['id']:>7}  {item['status']:<7}  {digest[:16]:<16}  {item['exhibit']}  "
+                f"{item['id']:>7}  {item['status']:<7}  {digest[:16]:<16}  {grade:<4} "
+                f"{item['exhibit']}  "
             )
             out.write(json.dumps(item["path"])[1:-1] + "\n")
     return 0
@@ -105,7 +123,7 @@ def cmd_items(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     """Build a demo case."""
-    from triage_app.demo import build_demo_case
+    from triage_app.demo import DEMO_EXAMINER, DEMO_PASSWORD, DEMO_SUPERVISOR, build_demo_case
 
     bar = ProgressBar()
     try:
@@ -114,4 +132,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
         bar.close()
     print_result(result)
     print(f"demo case ready in {args.case_dir}")
+    print(
+        f"accounts: {DEMO_EXAMINER!r} (examiner) and {DEMO_SUPERVISOR!r} (supervisor), "
+        f"password {DEMO_PASSWORD!r}"
+    )
     return 0

@@ -7,7 +7,13 @@ import sys
 from collections.abc import Sequence
 
 from triage_app import __version__
-from triage_app.cli import case_commands, hashset_commands, ingest_commands
+from triage_app.cli import (
+    audit_commands,
+    case_commands,
+    hashset_commands,
+    ingest_commands,
+    review_commands,
+)
 from triage_app.errors import TriageError
 
 
@@ -22,6 +28,8 @@ def build_parser() -> argparse.ArgumentParser:
     case_commands.register(sub)
     ingest_commands.register(sub)
     hashset_commands.register(sub)
+    review_commands.register(sub)
+    audit_commands.register(sub)
     return parser
 
 

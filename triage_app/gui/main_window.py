@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -9,16 +10,19 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
+    QInputDialog,
     QLabel,
+    QLineEdit,
     QMainWindow,
     QMessageBox,
     QWidget,
 )
 
 from triage_app import __version__
+from triage_app.accounts import PASSWORD_ENV, USER_ENV
 from triage_app.errors import TriageError
 from triage_app.records import CaseSummary
-from triage_app.storage.case_store import CaseStore
+from triage_app.session import CaseSession
 
 
 class MainWindow(QMainWindow):
@@ -26,7 +30,7 @@ class MainWindow(QMainWindow):
 
     def __init__(self) -> None:
         super().__init__()
-        self.store: CaseStore | None = None
+        self.session: CaseSession | None = None
         self.setWindowTitle(f"Triage workstation {__version__}")
         self.resize(900, 600)
         self._build_menus()
@@ -65,17 +69,32 @@ class MainWindow(QMainWindow):
         if folder:
             self.open_case(Path(folder))
 
-    def open_case(self, case_dir: Path) -> bool:
-        """Open a case folder; show an error dialog if it cannot be opened."""
+    def open_case(
+        self, case_dir: Path, login: str | None = None, password: str | None = None
+    ) -> bool:
+        """Sign in to a case folder; show an error dialog if that fails."""
+        login = login or os.environ.get(USER_ENV)
+        if login is None:
+            login, ok = QInputDialog.getText(self, "Sign in", "Account name or ID:")
+            if not ok or not login:
+                return False
+        if password is None:
+            password = os.environ.get(PASSWORD_ENV)
+        if password is None:
+            password, ok = QInputDialog.getText(
+                self, "Sign in", f"Password for {login}:", QLineEdit.EchoMode.Password
+            )
+            if not ok:
+                return False
         try:
-            store = CaseStore.open(case_dir)
-            summary = store.summary()
+            session = CaseSession.sign_in(case_dir, login, password, client="gui")
+            summary = session.store.summary()
         except TriageError as exc:
             QMessageBox.critical(self, "Cannot open case", str(exc))
             return False
-        if self.store is not None:
-            self.store.close()
-        self.store = store
+        if self.session is not None:
+            self.session.close()
+        self.session = session
         self.show_summary(summary)
         self.statusBar().showMessage(f"Case {summary.reference} open from {case_dir}")
         return True
@@ -95,7 +114,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: object) -> None:
         """Release the case when the window closes."""
-        if self.store is not None:
-            self.store.close()
-            self.store = None
+        if self.session is not None:
+            self.session.close()
+            self.session = None
         super().closeEvent(event)  # type: ignore[arg-type]

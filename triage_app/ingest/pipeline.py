@@ -100,8 +100,14 @@ def ingest(
     options: IngestOptions | None = None,
     progress: ProgressFn | None = None,
     cancel: threading.Event | None = None,
+    *,
+    actor: str,
 ) -> IngestResult:
-    """Ingest ``source`` as exhibit ``exhibit``; resume if it was partly ingested."""
+    """Ingest ``source`` as exhibit ``exhibit``; resume if it was partly ingested.
+
+    ``actor`` is the signed-in account's audit label; the start and end of the
+    run (with its totals) go to the audit log.
+    """
     options = options or IngestOptions()
     if not exhibit.strip():
         raise IngestError("an exhibit reference is required")
@@ -109,7 +115,13 @@ def ingest(
     started = time.monotonic()
     with store.ingest_lock():
         exhibit_id = store.exhibit_for_ingest(exhibit.strip(), root)
-        run_id = store.start_run(exhibit_id, workers=options.workers, versions=tool_versions())
+        run_id = store.start_run(
+            exhibit_id,
+            workers=options.workers,
+            versions=tool_versions(),
+            actor=actor,
+            source=os.fsdecode(root),
+        )
         run = _Run(store, exhibit_id, run_id, options, progress)
         state = "interrupted"
         try:
@@ -117,7 +129,7 @@ def ingest(
             state = "finished" if finished else "cancelled"
         finally:
             run.flush()
-            store.finish_run(run_id, state=state, atime_preserved=run.atime_preserved)
+            store.finish_run(run_id, state=state, atime_preserved=run.atime_preserved, actor=actor)
         return IngestResult(
             exhibit=exhibit.strip(),
             run_id=run_id,

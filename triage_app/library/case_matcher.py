@@ -72,7 +72,7 @@ def near_threshold(case: CaseStore) -> int:
     return int(raw) if raw is not None else perceptual.DEFAULT_NEAR_THRESHOLD
 
 
-def match_case(case: CaseStore, library: LibraryStore) -> MatchSummary:
+def match_case(case: CaseStore, library: LibraryStore, *, actor: str) -> MatchSummary:
     """Match every hashed item against all active sets and store the results."""
     started = utc_now()
     scheme_id = case.summary().scheme
@@ -97,11 +97,19 @@ def match_case(case: CaseStore, library: LibraryStore) -> MatchSummary:
     run_id, counts = case.record_match_run(
         started_at=started,
         hash_sets=[
-            {"name": s.name, "fingerprint": s.fingerprint, "role": s.role, "entries": s.loaded}
+            {
+                "name": s.name,
+                "fingerprint": s.fingerprint,
+                "role": s.role,
+                "entries": s.loaded,
+                "source_sha256": s.source_sha256,
+                "imported_at": s.imported_at,
+            }
             for s in sets
         ],
         thresholds=thresholds,
         matches=records,
+        actor=actor,
     )
     return MatchSummary(
         run_id=run_id,

@@ -19,7 +19,7 @@ from sqlalchemy import Engine, delete, func, select, text, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from triage_app import __version__
+from triage_app import __version__, audit
 from triage_app.clock import utc_now
 from triage_app.errors import CaseError, CaseLockedError, IngestError
 from triage_app.fileio import atomic_write_bytes
@@ -34,6 +34,7 @@ from triage_app.records import (
 )
 from triage_app.schemes import SCHEME_IDS
 from triage_app.storage import migrate
+from triage_app.storage.audit_log import AuditNote, append_audit
 from triage_app.storage.engine import make_engine, sqlite_url
 from triage_app.storage.models import (
     CaseInfo,
@@ -44,6 +45,7 @@ from triage_app.storage.models import (
     Match,
     MatchRun,
     Thumbnail,
+    User,
 )
 
 CASE_MARKER = "case.json"
@@ -72,10 +74,17 @@ class CaseStore:
         *,
         reference: str,
         examiner: str,
+        password_hash: str,
         scheme: str = "uk",
+        badge: str | None = None,
+        role: str = "examiner",
         database_url: str | None = None,
     ) -> CaseStore:
-        """Create a new case folder and its database."""
+        """Create a new case folder and its database, with its first account.
+
+        The case record, the first account and the "case created" audit entry
+        are written in one transaction.
+        """
         case_dir = Path(case_dir)
         if scheme not in SCHEMES:
             raise CaseError(f"unknown scheme {scheme!r}; choose one of {', '.join(SCHEMES)}")
@@ -96,7 +105,7 @@ class CaseStore:
             store.close()
             raise CaseError(f"the database for {case_dir} already holds a case")
         migrate.CASE.upgrade(store._writer)
-        with store._write() as session:
+        with store.write_session() as session:
             session.add(
                 CaseInfo(
                     id=1,
@@ -106,6 +115,34 @@ class CaseStore:
                     created_at=utc_now(),
                     created_by_version=__version__,
                 )
+            )
+            session.add(
+                User(
+                    name=examiner.strip(),
+                    badge=badge.strip() if badge else None,
+                    role=role,
+                    password_hash=password_hash,
+                    created_at=utc_now(),
+                    active=True,
+                )
+            )
+            label = f"{examiner.strip()} ({badge.strip()})" if badge else examiner.strip()
+            append_audit(
+                session,
+                label,
+                [
+                    AuditNote(
+                        audit.CASE_CREATED,
+                        f"case {reference.strip()}",
+                        {
+                            "reference": reference.strip(),
+                            "scheme": scheme,
+                            "first_account": label,
+                            "role": role,
+                            "version": __version__,
+                        },
+                    )
+                ],
             )
         atomic_write_bytes(case_dir / CASE_MARKER, json.dumps(marker, indent=2).encode())
         return store
@@ -168,12 +205,14 @@ class CaseStore:
         self.close()
 
     @contextlib.contextmanager
-    def _write(self) -> Iterator[Session]:
+    def write_session(self) -> Iterator[Session]:
+        """A write transaction (``BEGIN IMMEDIATE`` on SQLite), committed on success."""
         with Session(self._writer, expire_on_commit=False) as session, session.begin():
             yield session
 
     @contextlib.contextmanager
-    def _read(self) -> Iterator[Session]:
+    def read_session(self) -> Iterator[Session]:
+        """A read transaction with a consistent snapshot."""
         with Session(self._reader, expire_on_commit=False) as session, session.begin():
             yield session
 
@@ -197,7 +236,7 @@ class CaseStore:
 
     def summary(self) -> CaseSummary:
         """Return the case header and its totals."""
-        with self._read() as session:
+        with self.read_session() as session:
             info = session.get(CaseInfo, 1)
             if info is None:
                 raise CaseError(f"{self.case_dir} has no case record")
@@ -227,7 +266,7 @@ class CaseStore:
         An exhibit is bound to the folder it was first ingested from; a
         different folder under the same reference is refused.
         """
-        with self._write() as session:
+        with self.write_session() as session:
             exhibit = session.scalar(select(Exhibit).where(Exhibit.reference == reference))
             if exhibit is None:
                 exhibit = Exhibit(reference=reference, source_root=source_root, added_at=utc_now())
@@ -241,9 +280,18 @@ class CaseStore:
                 )
             return exhibit.id
 
-    def start_run(self, exhibit_id: int, *, workers: int, versions: dict[str, str]) -> int:
-        """Record the start of an ingest; earlier runs left 'running' become 'interrupted'."""
-        with self._write() as session:
+    def start_run(
+        self,
+        exhibit_id: int,
+        *,
+        workers: int,
+        versions: dict[str, str],
+        actor: str,
+        source: str,
+    ) -> int:
+        """Record (and log) the start of an ingest; earlier runs left 'running' become
+        'interrupted'."""
+        with self.write_session() as session:
             session.execute(
                 update(IngestRun)
                 .where(IngestRun.exhibit_id == exhibit_id, IngestRun.state == "running")
@@ -261,20 +309,57 @@ class CaseStore:
             )
             session.add(run)
             session.flush()
+            exhibit = session.get(Exhibit, exhibit_id)
+            assert exhibit is not None
+            append_audit(
+                session,
+                actor,
+                [
+                    AuditNote(
+                        audit.INGEST_STARTED,
+                        f"exhibit {exhibit.reference}",
+                        {"run": run.id, "source": source, "workers": workers, **versions},
+                    )
+                ],
+            )
             return run.id
 
-    def finish_run(self, run_id: int, *, state: str, atime_preserved: bool | None) -> None:
-        """Record how an ingest ended."""
-        with self._write() as session:
+    def finish_run(
+        self, run_id: int, *, state: str, atime_preserved: bool | None, actor: str
+    ) -> Totals:
+        """Record (and log) how an ingest ended, with the exhibit's totals."""
+        with self.write_session() as session:
             run = session.get(IngestRun, run_id)
             assert run is not None
             run.state = state
             run.finished_at = utc_now()
             run.atime_preserved = atime_preserved
+            totals = self._totals(session, run.exhibit_id)
+            append_audit(
+                session,
+                actor,
+                [
+                    AuditNote(
+                        audit.INGEST_FINISHED,
+                        f"exhibit {run.exhibit.reference}",
+                        {
+                            "run": run_id,
+                            "state": state,
+                            "recorded_this_run": run.files_processed,
+                            "found": totals.found,
+                            "hashed": totals.hashed,
+                            "skipped": totals.skipped,
+                            "failed": totals.failed,
+                            "atime_preserved": atime_preserved,
+                        },
+                    )
+                ],
+            )
+            return totals
 
     def runs(self, exhibit_id: int) -> list[dict[str, Any]]:
         """Return the exhibit's ingest runs, oldest first."""
-        with self._read() as session:
+        with self.read_session() as session:
             rows = session.scalars(
                 select(IngestRun).where(IngestRun.exhibit_id == exhibit_id).order_by(IngestRun.id)
             )
@@ -282,7 +367,7 @@ class CaseStore:
 
     def recorded_paths(self, exhibit_id: int) -> set[bytes]:
         """Return the paths already recorded for an exhibit (resume skips them)."""
-        with self._read() as session:
+        with self.read_session() as session:
             return set(session.scalars(select(Item.path).where(Item.exhibit_id == exhibit_id)))
 
     def add_records(self, exhibit_id: int, run_id: int, records: Iterable[FileRecord]) -> int:
@@ -296,7 +381,7 @@ class CaseStore:
             return 0
         now = utc_now()
         added = 0
-        with self._write() as session:
+        with self.write_session() as session:
             existing = set(
                 session.scalars(
                     select(Item.path).where(
@@ -363,7 +448,7 @@ class CaseStore:
 
     def exhibit_totals(self, exhibit_id: int) -> Totals:
         """Return the accounting totals for one exhibit."""
-        with self._read() as session:
+        with self.read_session() as session:
             return self._totals(session, exhibit_id)
 
     @staticmethod
@@ -383,13 +468,13 @@ class CaseStore:
 
     def setting(self, key: str, default: str | None = None) -> str | None:
         """A per-case setting, or ``default``."""
-        with self._read() as session:
+        with self.read_session() as session:
             row = session.get(CaseSetting, key)
             return row.value if row is not None else default
 
     def set_setting(self, key: str, value: str) -> str | None:
         """Set a per-case setting; return the previous value."""
-        with self._write() as session:
+        with self.write_session() as session:
             row = session.get(CaseSetting, key)
             old = row.value if row is not None else None
             if row is None:
@@ -413,7 +498,7 @@ class CaseStore:
             Item.decode_status,
             Item.hash_bundle,
         ).where(Item.status == STATUS_HASHED)
-        with self._read() as session:
+        with self.read_session() as session:
             return [
                 {
                     "id": r.id,
@@ -436,12 +521,32 @@ class CaseStore:
         hash_sets: list[dict[str, Any]],
         thresholds: dict[str, Any],
         matches: list[MatchRecord],
+        actor: str,
     ) -> tuple[int, dict[str, int]]:
-        """Replace the case's matches with a new run's results, in one transaction."""
+        """Replace the case's matches with a new run's results, in one transaction.
+
+        Logs each hash set used for the first time in this case ("hash set
+        attached", with its fingerprint) and the run itself.
+        """
         counts: dict[str, int] = {}
         for m in matches:
             counts[m.kind] = counts.get(m.kind, 0) + 1
-        with self._write() as session:
+        with self.write_session() as session:
+            seen: set[tuple[str, str]] = set()
+            for (old_sets,) in session.execute(select(MatchRun.hash_sets)):
+                seen |= {(s["name"], s["fingerprint"]) for s in json.loads(old_sets)}
+            notes = [
+                AuditNote(
+                    audit.HASH_SET_ATTACHED,
+                    f"hash set {s['name']}",
+                    {
+                        k: s.get(k)
+                        for k in ("name", "fingerprint", "role", "entries", "source_sha256")
+                    },
+                )
+                for s in hash_sets
+                if (s["name"], s["fingerprint"]) not in seen
+            ]
             run = MatchRun(
                 started_at=started_at,
                 finished_at=utc_now(),
@@ -470,6 +575,19 @@ class CaseStore:
                 )
                 for m in matches
             )
+            notes.append(
+                AuditNote(
+                    audit.MATCH_RUN,
+                    f"match run {run.id}",
+                    {
+                        "run": run.id,
+                        "hash_sets": [s["name"] for s in hash_sets],
+                        "thresholds": thresholds,
+                        "counts": counts,
+                    },
+                )
+            )
+            append_audit(session, actor, notes)
             return run.id, counts
 
     # -- reading items --------------------------------------------------------
@@ -490,7 +608,7 @@ class CaseStore:
             .order_by(Item.id)
             .execution_options(yield_per=batch)
         )
-        with self._read() as session:
+        with self.read_session() as session:
             for item, exhibit_ref, pil_v, ih_v, match in session.execute(query):
                 row = {name: getattr(item, name) for name in _ITEM_COLUMNS}
                 row["exhibit"] = exhibit_ref
@@ -501,7 +619,7 @@ class CaseStore:
 
     def thumbnail(self, item_id: int) -> bytes | None:
         """Return an item's stored thumbnail (JPEG bytes), if it has one."""
-        with self._read() as session:
+        with self.read_session() as session:
             return session.scalar(select(Thumbnail.data).where(Thumbnail.item_id == item_id))
 
 

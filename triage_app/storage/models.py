@@ -178,3 +178,89 @@ class Match(Base):
     matched_on: Mapped[str] = mapped_column(String(40))
     flagged: Mapped[str | None] = mapped_column(Text)
     details: Mapped[str | None] = mapped_column(Text)
+
+
+class User(Base):
+    """An account of the case: examiner or supervisor."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    badge: Mapped[str | None] = mapped_column(String(100), unique=True)
+    role: Mapped[str] = mapped_column(String(20))
+    password_hash: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[str] = mapped_column(String(40))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class AuditEntry(Base):
+    """One entry of the append-only, hash-chained audit log."""
+
+    __tablename__ = "audit_log"
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    time_utc: Mapped[str] = mapped_column(String(40))
+    user: Mapped[str] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(60))
+    object: Mapped[str] = mapped_column(Text)
+    payload: Mapped[str] = mapped_column(Text)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class Grade(Base):
+    """The current grade of an item."""
+
+    __tablename__ = "grades"
+
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id"), primary_key=True)
+    category: Mapped[str] = mapped_column(String(40))
+    source: Mapped[str] = mapped_column(String(60))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    time_utc: Mapped[str] = mapped_column(String(40))
+    reason: Mapped[str | None] = mapped_column(Text)
+    propagated_from: Mapped[int | None] = mapped_column(Integer)
+
+
+class GradeChange(Base):
+    """One change to an item's grade: old and new value, who, when, why."""
+
+    __tablename__ = "grade_history"
+    __table_args__ = (Index("ix_grade_history_item_id", "item_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id"))
+    old_category: Mapped[str | None] = mapped_column(String(40))
+    old_source: Mapped[str | None] = mapped_column(String(60))
+    new_category: Mapped[str | None] = mapped_column(String(40))
+    new_source: Mapped[str | None] = mapped_column(String(60))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    time_utc: Mapped[str] = mapped_column(String(40))
+    reason: Mapped[str | None] = mapped_column(Text)
+    audit_seq: Mapped[int | None] = mapped_column(Integer)
+
+
+class PartGrade(Base):
+    """The grade of one part (frame, page or segment) of a multi-part item."""
+
+    __tablename__ = "part_grades"
+
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id"), primary_key=True)
+    part: Mapped[int] = mapped_column(Integer, primary_key=True)
+    category: Mapped[str] = mapped_column(String(40))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    time_utc: Mapped[str] = mapped_column(String(40))
+
+
+class ClusterMember(Base):
+    """Membership of an item in a duplicate group."""
+
+    __tablename__ = "clusters"
+    __table_args__ = (Index("ix_clusters_cluster_id", "cluster_id"),)
+
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id"), primary_key=True)
+    cluster_id: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(10))
+    representative: Mapped[bool] = mapped_column(Boolean)
+    distance: Mapped[int] = mapped_column(Integer)

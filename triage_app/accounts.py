@@ -1,0 +1,46 @@
+"""Case accounts: roles and password hashing (scrypt, a memory-hard KDF)."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import os
+
+EXAMINER = "examiner"
+SUPERVISOR = "supervisor"
+ROLES = (EXAMINER, SUPERVISOR)
+
+USER_ENV = "TRIAGE_USER"
+PASSWORD_ENV = "TRIAGE_PASSWORD"
+
+# scrypt cost: 2**15 x 8 x 1 needs 32 MiB and takes tens of milliseconds.
+_N, _R, _P = 2**15, 8, 1
+_MAXMEM = 64 * 1024 * 1024
+MIN_PASSWORD_LENGTH = 4
+
+
+def hash_password(password: str, *, n: int = _N, r: int = _R, p: int = _P) -> str:
+    """Return a self-describing scrypt hash: ``scrypt$n$r$p$salt$key`` (base64)."""
+    salt = os.urandom(16)
+    key = hashlib.scrypt(
+        password.encode("utf-8"), salt=salt, n=n, r=r, p=p, maxmem=_MAXMEM, dklen=32
+    )
+    enc = base64.b64encode
+    return f"scrypt${n}${r}${p}${enc(salt).decode()}${enc(key).decode()}"
+
+
+def check_password(password: str, stored: str) -> bool:
+    """True when ``password`` matches a hash made by :func:`hash_password`."""
+    try:
+        scheme, n, r, p, salt_b64, key_b64 = stored.split("$")
+        if scheme != "scrypt":
+            return False
+        salt, key = base64.b64decode(salt_b64), base64.b64decode(key_b64)
+        candidate = hashlib.scrypt(
+            password.encode("utf-8"), salt=salt, n=int(n), r=int(r), p=int(p),
+            maxmem=_MAXMEM, dklen=len(key),
+        )  # fmt: skip
+    except (ValueError, TypeError):
+        return False
+    return hmac.compare_digest(candidate, key)

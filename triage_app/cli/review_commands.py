@@ -1,0 +1,136 @@
+"""``triage grade``, ``confirm``, ``undo`` and ``status``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any
+
+from triage_app import grading
+from triage_app.cli.signin import add_user_option, open_session
+from triage_app.clusters import status
+from triage_app.errors import TriageError
+
+
+def register(sub: Any) -> None:
+    """Add the grading and status commands."""
+    g = sub.add_parser("grade", help="grade items (a change of grade needs --reason)")
+    g.add_argument("case_dir", type=Path, metavar="CASE_DIR")
+    g.add_argument("--item", type=int, action="append", required=True, metavar="ID")
+    g.add_argument("--category", required=True, metavar="CODE")
+    g.add_argument("--reason", metavar="TEXT", help="why (required when changing a grade)")
+    g.add_argument(
+        "--propagate",
+        action="store_true",
+        help="also grade the rest of each item's duplicate group",
+    )
+    g.add_argument("--part", type=int, metavar="N", help="grade part N (frame/page/segment) only")
+    add_user_option(g)
+    g.set_defaults(func=cmd_grade)
+
+    c = sub.add_parser("confirm", help="accept near-match suggestions as grades")
+    c.add_argument("case_dir", type=Path, metavar="CASE_DIR")
+    c.add_argument("--item", type=int, action="append", required=True, metavar="ID")
+    c.add_argument("--reason", metavar="TEXT", help="needed if the item already has another grade")
+    add_user_option(c)
+    c.set_defaults(func=cmd_confirm)
+
+    u = sub.add_parser("undo", help="undo a propagation, or an item's latest grade change")
+    u.add_argument("case_dir", type=Path, metavar="CASE_DIR")
+    which = u.add_mutually_exclusive_group(required=True)
+    which.add_argument(
+        "--propagation-from", type=int, metavar="ID", help="undo grades copied from ID"
+    )
+    which.add_argument("--item", type=int, metavar="ID", help="revert ID's latest grade change")
+    u.add_argument("--reason", default="undone by examiner", metavar="TEXT")
+    add_user_option(u)
+    u.set_defaults(func=cmd_undo)
+
+    h = sub.add_parser("history", help="an item's grade history")
+    h.add_argument("case_dir", type=Path, metavar="CASE_DIR")
+    h.add_argument("--item", type=int, required=True, metavar="ID")
+    h.add_argument("--json", action="store_true")
+    add_user_option(h)
+    h.set_defaults(func=cmd_history)
+
+    s = sub.add_parser("status", help="counts: settled by lists, graded, and the review load")
+    s.add_argument("case_dir", type=Path, metavar="CASE_DIR")
+    s.add_argument("--json", action="store_true")
+    add_user_option(s)
+    s.set_defaults(func=cmd_status)
+
+
+def _report(outcome: grading.GradeOutcome) -> None:
+    if outcome.graded:
+        print(f"graded: {', '.join(map(str, outcome.graded))}")
+    if outcome.unchanged:
+        print(f"already so graded: {', '.join(map(str, outcome.unchanged))}")
+    if outcome.propagated:
+        print(f"propagated to: {', '.join(map(str, outcome.propagated))}")
+    for conflict in outcome.conflicts:
+        print(f"not propagated: {conflict}")
+
+
+def cmd_grade(args: argparse.Namespace) -> int:
+    """Grade items."""
+    with open_session(args) as session:
+        if args.part is not None:
+            if len(args.item) != 1 or args.propagate:
+                raise TriageError("--part grades one item at a time, without --propagate")
+            worst = grading.grade_part(session, args.item[0], args.part, args.category)
+            print(f"item {args.item[0]} part {args.part} graded; item grade is now {worst}")
+            return 0
+        outcome = grading.grade(
+            session, args.item, args.category, reason=args.reason, propagate=args.propagate
+        )
+    _report(outcome)
+    return 0
+
+
+def cmd_confirm(args: argparse.Namespace) -> int:
+    """Confirm suggestions."""
+    with open_session(args) as session:
+        outcome = grading.confirm(session, args.item, reason=args.reason)
+    _report(outcome)
+    return 0
+
+
+def cmd_undo(args: argparse.Namespace) -> int:
+    """Undo."""
+    with open_session(args) as session:
+        if args.propagation_from is not None:
+            undone = grading.undo_propagation(session, args.propagation_from)
+            print(f"restored {len(undone)} items: {', '.join(map(str, undone)) or '-'}")
+        else:
+            changed = grading.undo_last(session, args.item, reason=args.reason)
+            print("reverted" if changed else "nothing to undo")
+    return 0
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    """Show an item's grade history."""
+    with open_session(args) as session:
+        rows = session.review.history(args.item)
+    if args.json:
+        print(json.dumps(rows, indent=2))
+        return 0
+    for r in rows:
+        print(
+            f"{r['time']}  {r['user']}: {r['old_category'] or '-'} ({r['old_source'] or '-'}) -> "
+            f"{r['new_category'] or '-'} ({r['new_source'] or '-'})"
+            + (f"  because: {r['reason']}" if r["reason"] else "")
+        )
+    return 0
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    """Case counts."""
+    with open_session(args) as session:
+        counts = status(session)
+    if args.json:
+        print(json.dumps(counts, indent=2))
+        return 0
+    for key, value in counts.items():
+        print(f"{key.replace('_', ' '):<16} {value}")
+    return 0

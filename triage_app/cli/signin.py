@@ -1,0 +1,59 @@
+"""Signing in from the command line: ``--user``/``TRIAGE_USER`` and the password."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from pathlib import Path
+
+from triage_app.accounts import MIN_PASSWORD_LENGTH, PASSWORD_ENV, USER_ENV
+from triage_app.errors import TriageError
+from triage_app.session import CaseSession
+
+NEW_PASSWORD_ENV = "TRIAGE_NEW_PASSWORD"
+
+
+def add_user_option(parser: argparse.ArgumentParser) -> None:
+    """``--user NAME``: the account to act as (default ``$TRIAGE_USER``)."""
+    parser.add_argument(
+        "--user",
+        metavar="NAME",
+        help=f"account name or ID to act as (default: ${USER_ENV}); password from "
+        f"${PASSWORD_ENV} or a prompt",
+    )
+
+
+def _prompt(label: str) -> str:
+    if not sys.stdin.isatty():
+        raise TriageError(f"no password: set {PASSWORD_ENV} or run in a terminal to be asked")
+    return getpass.getpass(label)
+
+
+def password_from_env_or_prompt(login: str) -> str:
+    """The password for ``login`` from ``$TRIAGE_PASSWORD`` or a no-echo prompt."""
+    return os.environ.get(PASSWORD_ENV) or _prompt(f"password for {login}: ")
+
+
+def new_password(env: str, who: str) -> str:
+    """A password for a new account: from ``env`` or asked twice without echo."""
+    value = os.environ.get(env)
+    if value is None:
+        if not sys.stdin.isatty():
+            raise TriageError(f"no password for {who}: set {env} or run in a terminal")
+        value = getpass.getpass(f"new password for {who}: ")
+        if getpass.getpass("again: ") != value:
+            raise TriageError("the two passwords differ")
+    if len(value) < MIN_PASSWORD_LENGTH:
+        raise TriageError(f"a password needs at least {MIN_PASSWORD_LENGTH} characters")
+    return value
+
+
+def open_session(args: argparse.Namespace, case_dir: Path | None = None) -> CaseSession:
+    """Sign in to the case named on the command line."""
+    login = getattr(args, "user", None) or os.environ.get(USER_ENV)
+    if not login:
+        raise TriageError(f"who is acting? give --user NAME or set {USER_ENV}")
+    folder = case_dir or args.case_dir
+    return CaseSession.sign_in(folder, login, password_from_env_or_prompt(login))
