@@ -1,0 +1,68 @@
+"""Reveals: logging each deliberate look at an image, and the exposure meter.
+
+The GUI calls :func:`record_reveal` when a blurred image is shown in the
+clear and hidden again; the duration goes to the audit log. The meter adds
+up an account's reveals and seconds of unblurred viewing from the log.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from triage_app import audit
+from triage_app.session import CaseSession
+from triage_app.storage.audit_log import AuditNote
+
+#: Reveals longer than this are recorded as this long (the GUI re-blurs well before).
+MAX_REVEAL_SECONDS = 3600.0
+
+
+@dataclass(frozen=True, slots=True)
+class Exposure:
+    """Reveals and seconds of unblurred viewing."""
+
+    reveals: int
+    seconds: float
+
+
+def record_reveal(
+    session: CaseSession,
+    item_id: int,
+    seconds: float,
+    *,
+    how: str = "hold",
+    size: int | None = None,
+) -> int:
+    """Log a reveal of ``item_id`` that lasted ``seconds``; return its audit sequence number."""
+    seconds = max(0.0, min(float(seconds), MAX_REVEAL_SECONDS))
+    payload: dict[str, object] = {"item": item_id, "seconds": round(seconds, 3), "how": how}
+    if size is not None:
+        payload["size_px"] = size
+    seq, _ = session.review.record(
+        session.actor, [AuditNote(audit.REVEAL, f"item {item_id}", payload)]
+    )
+    return seq
+
+
+def exposure(
+    session: CaseSession, *, user: str | None = None, since: str | None = None
+) -> Exposure:
+    """Reveals logged for ``user`` (default: the signed-in account) at or after ``since`` (UTC)."""
+    who = user or session.actor
+    count, total = 0, 0.0
+    for row in session.review.audit_rows():
+        if row.action != audit.REVEAL or row.user != who:
+            continue
+        if since is not None and row.time_utc < since:
+            continue
+        count += 1
+        total += float(json.loads(row.payload).get("seconds", 0.0))
+    return Exposure(count, total)
+
+
+def start_of_today_utc() -> str:
+    """Midnight UTC today, in the log's time format."""
+    now = datetime.now(UTC)
+    return now.strftime("%Y-%m-%dT00:00:00.000000Z")
