@@ -9,6 +9,7 @@ the most pixels, so the examiner sees the best copy.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
@@ -71,32 +72,44 @@ def compute_groups(session: CaseSession) -> GroupSummary:
     threshold = near_threshold(session.store)
     eligible = []
     for r in items:
-        shaped = {**r, "bundle": {}}
+        shaped = {**r, "bundle": json.loads(r["hash_bundle"]) if r["hash_bundle"] else {}}
         if near_rule.may_near_match(shaped):
             eligible.append(shaped)
-    if eligible:
-        values = np.array([int(r["phash"], 16) for r in eligible], dtype=np.uint64)
+    candidates: dict[int, set[int]] = defaultdict(set)
+    for column in near_rule.LOOKUP_COLUMNS:
+        values: list[int] = []
+        owners: list[int] = []
+        for pos, r in enumerate(eligible):
+            value = near_rule.item_bundle(r).get(column)
+            if value:
+                values.append(int(value, 16))
+                owners.append(pos)
+        if not values:
+            continue
         index = HammingIndex.build(
-            values, np.arange(len(eligible), dtype=np.int64), max_distance=16
+            np.array(values, dtype=np.uint64), np.array(owners, dtype=np.int64), max_distance=16
         )
         queries: list[int] = []
-        owners: list[tuple[int, str]] = []
+        asking: list[int] = []
         for pos, r in enumerate(eligible):
-            for variant, value in near_rule.query_hashes(r):
-                queries.append(value)
-                owners.append((pos, variant))
+            for col, _variant, lookup in near_rule.lookups(r):
+                if col == column:
+                    queries.append(lookup)
+                    asking.append(pos)
+        if not queries:
+            continue
         found = index.search_many(np.array(queries, dtype=np.uint64), threshold)
-        for q, other, _dist in zip(
-            found.query_index.tolist(), found.ids.tolist(), found.distances.tolist(), strict=True
-        ):
-            pos, variant = owners[q]
-            if other == pos:
+        for q, other in zip(found.query_index.tolist(), found.ids.tolist(), strict=True):
+            if asking[q] != other:
+                candidates[asking[q]].add(int(other))
+    for pos, others in candidates.items():
+        for other in others:
+            if uf.find(eligible[pos]["id"]) == uf.find(eligible[other]["id"]):
                 continue
-            target = eligible[other]
-            entry = {"dhash": int(target["dhash"], 16)}
-            confirm = near_rule.confirm_distance(eligible[pos], variant, entry)
-            if confirm is not None and confirm <= near_rule.CONFIRM_THRESHOLD:
-                uf.union(eligible[pos]["id"], target["id"])
+            known = near_rule.item_bundle(eligible[other])
+            matched, _, _ = near_rule.decide(eligible[pos], known, threshold)
+            if matched:
+                uf.union(eligible[pos]["id"], eligible[other]["id"])
 
     groups: dict[int, list[int]] = defaultdict(list)
     for r in items:

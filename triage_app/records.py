@@ -7,6 +7,7 @@ and every layer can be tested on its own.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 STATUS_HASHED = "hashed"
 STATUS_SKIPPED = "skipped"
@@ -44,7 +45,7 @@ class FileRecord:
     notes: list[str] = field(default_factory=list)
     thumbnail: bytes | None = None
     thumbnail_size: tuple[int, int] | None = None
-    hash_bundle: dict[str, str] = field(default_factory=dict)
+    hash_bundle: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

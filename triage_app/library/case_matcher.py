@@ -7,9 +7,11 @@ Kinds of match, best first:
   severe category (in the case's scheme) wins and the conflict is listed. An
   MD5 hit whose entry carries a different SHA-1 is flagged.
 - ``ignorable``: an exact hit in an *ignorable* set (NSRL-like) and no known hit.
-- ``near``: a perceptual hash within the case's threshold of a known entry,
-  confirmed by a second, independent hash. A suggestion, never a grade.
-  Low-information and partially decoded images never near-match.
+- ``near``: one of the item's query variants (as is, flipped or rotated,
+  de-bordered, centre region at several scales) has a pHash within the case's
+  threshold of a known entry's, confirmed by the dHash family of the same
+  variant (see :mod:`triage_app.matching.perceptual`). A suggestion, never a
+  grade. Low-information and partially decoded images never near-match.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ import numpy as np
 
 from triage_app.clock import utc_now
 from triage_app.library.set_index import EXACT_KINDS, SetIndex
-from triage_app.matching import near_rule as perceptual
+from triage_app.matching import near_rule
 from triage_app.records import MatchRecord
 from triage_app.schemes import load_scheme, map_list_code
 from triage_app.storage.case_store import CaseStore
@@ -53,7 +55,6 @@ class _Hit:
     entry: dict[str, Any]
     matched_on: str
     distance: int = 0
-    confirm_distance: int | None = None
     category: str | None = None
     variant: str | None = None
 
@@ -69,7 +70,7 @@ class _ItemHits:
 def near_threshold(case: CaseStore) -> int:
     """The case's pHash threshold for near matches."""
     raw = case.setting(SETTING_NEAR_THRESHOLD)
-    return int(raw) if raw is not None else perceptual.DEFAULT_NEAR_THRESHOLD
+    return int(raw) if raw is not None else near_rule.DEFAULT_NEAR_THRESHOLD
 
 
 def match_case(case: CaseStore, library: LibraryStore, *, actor: str) -> MatchSummary:
@@ -93,7 +94,12 @@ def match_case(case: CaseStore, library: LibraryStore, *, actor: str) -> MatchSu
         record = _resolve(item_id, found, scheme)
         if record is not None:
             records.append(record)
-    thresholds = {"phash": threshold, "confirm": perceptual.CONFIRM_THRESHOLD}
+    rule = near_rule.thresholds(threshold)
+    thresholds = {
+        "phash": rule.phash,
+        "dhash_pair": rule.dhash_pair,
+        "dhash_only": rule.dhash_only,
+    }
     run_id, counts = case.record_match_run(
         started_at=started,
         hash_sets=[
@@ -159,40 +165,43 @@ def _near_hits(
     hits: dict[int, _ItemHits],
     threshold: int,
 ) -> None:
-    queries: list[int] = []
-    owners: list[tuple[int, str]] = []
-    for pos, item in enumerate(items):
-        if not perceptual.may_near_match(item):
+    """Near matches: look up every query variant, then apply the rule to each candidate."""
+    candidates: dict[int, set[int]] = defaultdict(set)
+    for column in near_rule.LOOKUP_COLUMNS:
+        queries: list[int] = []
+        owners: list[int] = []
+        for pos, item in enumerate(items):
+            if not near_rule.may_near_match(item):
+                continue
+            for col, _variant, value in near_rule.lookups(item):
+                if col == column:
+                    queries.append(value)
+                    owners.append(pos)
+        if not queries:
             continue
-        for variant, value in perceptual.query_hashes(item):
-            queries.append(value)
-            owners.append((pos, variant))
-    if not queries:
+        result = index.near_candidates(column, np.asarray(queries, dtype=np.uint64), threshold)
+        if result is None:
+            continue
+        for q, entry_id in zip(result.query_index.tolist(), result.ids.tolist(), strict=True):
+            candidates[owners[q]].add(int(entry_id))
+    if not candidates:
         return
-    result = index.near_candidates("phash", np.asarray(queries, dtype=np.uint64), threshold)
-    if result is None or result.ids.size == 0:
-        return
-    entries = library.entries(sorted(set(result.ids.tolist())))
-    best: dict[tuple[int, int], _Hit] = {}
-    for q, entry_id, distance in zip(
-        result.query_index.tolist(), result.ids.tolist(), result.distances.tolist(), strict=True
-    ):
-        pos, variant = owners[q]
-        entry = entries.get(int(entry_id))
-        if entry is None:
-            continue
-        confirm = perceptual.confirm_distance(items[pos], variant, entry)
-        if confirm is None or confirm > perceptual.CONFIRM_THRESHOLD:
-            continue
-        key = (pos, int(entry_id))
-        hit = _Hit(NEAR, info, entry, "phash", int(distance), confirm, variant=variant)
-        if key not in best or (hit.distance, hit.confirm_distance) < (
-            best[key].distance,
-            best[key].confirm_distance or 0,
-        ):
-            best[key] = hit
-    for (pos, _), hit in best.items():
-        hits[items[pos]["id"]].near.append(hit)
+    entries = library.entries(sorted({e for ids in candidates.values() for e in ids}))
+    for pos, entry_ids in candidates.items():
+        item = items[pos]
+        for entry_id in sorted(entry_ids):
+            entry = entries.get(entry_id)
+            if entry is None:
+                continue
+            matched, distance, kind = near_rule.decide(
+                item, near_rule.entry_hashes(entry), threshold
+            )
+            if not matched or distance is None:
+                continue
+            column, _, variant = (kind or "").partition(" ")
+            hits[item["id"]].near.append(
+                _Hit(NEAR, info, entry, column or "phash", distance, variant=variant or None)
+            )
 
 
 def _describe(hit: _Hit) -> dict[str, Any]:
@@ -207,8 +216,6 @@ def _describe(hit: _Hit) -> dict[str, Any]:
     }
     if hit.entry.get("name"):
         out["name"] = hit.entry["name"]
-    if hit.confirm_distance is not None:
-        out["confirm_distance"] = hit.confirm_distance
     if hit.variant:
         out["variant"] = hit.variant
     return out
@@ -234,9 +241,7 @@ def _resolve(item_id: int, found: _ItemHits, scheme: Any) -> MatchRecord | None:
         details = {"hits": [_describe(h) for h in found.ignorable[:20]]}
         return _record(item_id, IGNORABLE, best, found.flags, details)
     if found.near:
-        ranked = sorted(
-            found.near, key=lambda h: (h.distance, h.confirm_distance or 0, -severity(h))
-        )
+        ranked = sorted(found.near, key=lambda h: (h.distance, -severity(h)))
         best = ranked[0]
         details = {"hits": [_describe(h) for h in ranked[:20]]}
         return _record(item_id, NEAR, best, found.flags, details)
@@ -246,8 +251,6 @@ def _resolve(item_id: int, found: _ItemHits, scheme: Any) -> MatchRecord | None:
 def _record(
     item_id: int, kind: str, best: _Hit, flags: list[str], details: dict[str, Any]
 ) -> MatchRecord:
-    if best.confirm_distance is not None:
-        details["confirm_distance"] = best.confirm_distance
     if best.variant:
         details["variant"] = best.variant
     details["entry"] = {"line": best.entry["line"], "name": best.entry.get("name")}

@@ -22,10 +22,23 @@ from triage_app.fileio import atomic_write_bytes
 from triage_app.matching.hamming_index import HammingIndex, Matches
 from triage_app.storage.library_store import HashSetInfo, LibraryStore
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 EXACT_KINDS = ("md5", "sha1", "sha256")
 #: Largest near-match threshold the persisted indexes are laid out for.
 MAX_NEAR_DISTANCE = 16
+#: 64-bit perceptual columns with a Hamming index: the interoperable pHash,
+#: and the centre-region pHash that lists made by this product carry.
+NEAR_KINDS = ("phash", "cphash")
+
+
+def _hex64(value: object) -> int | None:
+    if not isinstance(value, str) or len(value) != 16:
+        return None
+    try:
+        return int(value, 16)
+    except ValueError:
+        return None
+
 
 U64 = NDArray[np.uint64]
 I64 = NDArray[np.int64]
@@ -66,9 +79,9 @@ class SetIndex:
         """Read a set's entries (streaming) and build its indexes."""
         prefixes: dict[str, list[U64]] = {k: [] for k in EXACT_KINDS}
         exact_ids: dict[str, list[I64]] = {k: [] for k in EXACT_KINDS}
-        near_values: list[U64] = []
-        near_ids: list[I64] = []
-        columns = (*EXACT_KINDS, "phash")
+        near_values: dict[str, list[U64]] = {k: [] for k in NEAR_KINDS}
+        near_ids: dict[str, list[I64]] = {k: [] for k in NEAR_KINDS}
+        columns = (*EXACT_KINDS, "phash", "extra")
         for rows in library.iter_columns(set_id, columns):
             ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
             for pos, kind in enumerate(EXACT_KINDS, start=1):
@@ -78,8 +91,17 @@ class SetIndex:
                     exact_ids[kind].append(ids[present])
             with_phash = [i for i, r in enumerate(rows) if r[4] is not None]
             if with_phash:
-                near_values.append(signed_to_u64([rows[i][4] for i in with_phash]))
-                near_ids.append(ids[with_phash])
+                near_values["phash"].append(signed_to_u64([rows[i][4] for i in with_phash]))
+                near_ids["phash"].append(ids[with_phash])
+            for i, r in enumerate(rows):
+                if r[5] is None:
+                    continue
+                extra = json.loads(r[5])
+                for kind in NEAR_KINDS[1:]:
+                    value = _hex64(extra.get(kind))
+                    if value is not None:
+                        near_values[kind].append(np.array([value], dtype=np.uint64))
+                        near_ids[kind].append(ids[i : i + 1])
         index = cls()
         for kind in EXACT_KINDS:
             if prefixes[kind]:
@@ -87,10 +109,13 @@ class SetIndex:
                 owners = np.concatenate(exact_ids[kind])
                 order = np.argsort(keys, kind="stable")
                 index.exact[kind] = (keys[order], owners[order])
-        if near_values:
-            index.near["phash"] = HammingIndex.build(
-                np.concatenate(near_values), np.concatenate(near_ids), MAX_NEAR_DISTANCE
-            )
+        for kind in NEAR_KINDS:
+            if near_values[kind]:
+                index.near[kind] = HammingIndex.build(
+                    np.concatenate(near_values[kind]),
+                    np.concatenate(near_ids[kind]),
+                    MAX_NEAR_DISTANCE,
+                )
         return index
 
     def save(self, folder: Path) -> None:

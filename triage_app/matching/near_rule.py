@@ -1,27 +1,34 @@
-"""The near-match decision rule used when a case is matched against lists.
+"""How near matching is applied to case items and list entries.
 
-A list entry is a near match of an item when one of the item's query hashes
-is within the case threshold of the entry's pHash (found through the Hamming
-index) *and* the item's second hash of the same variant is within
-``CONFIRM_THRESHOLD`` of the entry's dHash. Entries without a dHash cannot be
-confirmed and never near-match. Low-information and partially decoded images
-never near-match.
+The decision rule itself lives in :mod:`triage_app.matching.perceptual`
+(hash bundles, query variants, thresholds, measured in
+``benchmarks/match_quality.py``). This module adapts it to what the case and
+the library store: an item's ``hash_bundle`` JSON (its bundle and its query
+variants, computed at ingest from the same decode) and an entry's hashes.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
+from triage_app.matching import perceptual
+
 #: Default pHash threshold (bits of 64); configurable per case.
-DEFAULT_NEAR_THRESHOLD = 10
-#: Largest dHash distance that confirms a pHash candidate.
-CONFIRM_THRESHOLD = 12
+DEFAULT_NEAR_THRESHOLD = perceptual.PHASH_MAX_DISTANCE
 #: Largest threshold a case may set (the persisted indexes are laid out for it).
 MAX_NEAR_THRESHOLD = 16
+#: The 64-bit columns that near matching looks up.
+LOOKUP_COLUMNS = (perceptual.PHASH, perceptual.CPHASH)
+#: Bundle keys beyond phash/dhash that lists made by this product carry.
+EXTRA_BUNDLE_KEYS = (perceptual.DVHASH, perceptual.CPHASH, perceptual.CDHASH, perceptual.CDVHASH)
 
 
 def may_near_match(item: dict[str, Any]) -> bool:
-    """Whether an item takes part in near matching at all."""
+    """Whether an item takes part in near matching at all.
+
+    Low-information images and partial decodes never do.
+    """
     return bool(
         item.get("phash")
         and item.get("dhash")
@@ -30,22 +37,50 @@ def may_near_match(item: dict[str, Any]) -> bool:
     )
 
 
-def query_hashes(item: dict[str, Any]) -> list[tuple[str, int]]:
-    """The 64-bit hashes an item is looked up by, each with the variant it came from."""
-    return [("original", int(item["phash"], 16))]
+def item_bundle(item: dict[str, Any]) -> dict[str, str]:
+    """An item's stored bundle (at least its phash and dhash)."""
+    stored = item.get("bundle") or {}
+    bundle = dict(stored.get("bundle") or {})
+    bundle.setdefault(perceptual.PHASH, item["phash"])
+    bundle.setdefault(perceptual.DHASH, item["dhash"])
+    return bundle
 
 
-def _second_hash(item: dict[str, Any], variant: str) -> int | None:
-    if variant == "original":
-        return int(item["dhash"], 16)
-    value = item.get("bundle", {}).get(f"dhash_{variant}")
-    return int(value, 16) if value else None
+def item_variants(item: dict[str, Any]) -> list[dict[str, str]]:
+    """An item's query variants; just its own hashes if it was ingested without them."""
+    stored = item.get("bundle") or {}
+    variants = stored.get("variants")
+    if variants:
+        return [dict(v) for v in variants]
+    return [{perceptual.PHASH: item["phash"], perceptual.DHASH: item["dhash"], "variant": "whole"}]
 
 
-def confirm_distance(item: dict[str, Any], variant: str, entry: dict[str, Any]) -> int | None:
-    """dHash distance between an item's variant and a list entry, None if unconfirmable."""
-    known = entry.get("dhash")
-    mine = _second_hash(item, variant)
-    if known is None or mine is None:
-        return None
-    return bin((mine ^ known) & 0xFFFFFFFFFFFFFFFF).count("1")
+def lookups(item: dict[str, Any]) -> list[tuple[str, str, int]]:
+    """(column, variant, 64-bit value) lookups for an item."""
+    return perceptual.lookup_hashes(item_variants(item))
+
+
+def thresholds(phash: int) -> perceptual.NearMatchThresholds:
+    """The rule's thresholds with the case's pHash threshold."""
+    return replace(perceptual.DEFAULT_THRESHOLDS, phash=phash)
+
+
+def entry_hashes(entry: dict[str, Any]) -> dict[str, str]:
+    """A library entry's hashes as hex strings keyed like a bundle."""
+    out: dict[str, str] = {}
+    for key in (perceptual.PHASH, perceptual.DHASH):
+        value = entry.get(key)
+        if value is not None:
+            out[key] = f"{value & 0xFFFFFFFFFFFFFFFF:016x}"
+    for key in EXTRA_BUNDLE_KEYS:
+        value = (entry.get("extra") or {}).get(key)
+        if value:
+            out[key] = str(value).lower()
+    return out
+
+
+def decide(
+    item: dict[str, Any], known: dict[str, str], phash_threshold: int
+) -> tuple[bool, int | None, str | None]:
+    """Apply the rule to an item and a known bundle."""
+    return perceptual.is_near_match(item_variants(item), known, thresholds(phash_threshold))
