@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from triage_app import audit
+from triage_app.cli import report_commands
 from triage_app.cli.signin import add_user_option, open_session
 from triage_app.errors import TriageError
 from triage_app.hashsets import FORMATS
@@ -65,6 +66,9 @@ def register(sub: Any) -> None:
         p.add_argument("name", metavar="NAME")
         add_library_option(p)
         p.set_defaults(func=cmd_toggle, active=active)
+
+    # `hashset export` (a case's graded items as a list) lives with the report commands.
+    report_commands.register_hashset_export(hs_sub)
 
     match = sub.add_parser("match", help="match a case against every active hash set")
     match.add_argument("case_dir", type=Path, metavar="CASE_DIR")

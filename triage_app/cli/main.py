@@ -12,6 +12,7 @@ from triage_app.cli import (
     case_commands,
     hashset_commands,
     ingest_commands,
+    report_commands,
     review_commands,
 )
 from triage_app.errors import TriageError
@@ -30,6 +31,7 @@ def build_parser() -> argparse.ArgumentParser:
     hashset_commands.register(sub)
     review_commands.register(sub)
     audit_commands.register(sub)
+    report_commands.register(sub)
     return parser
 
 

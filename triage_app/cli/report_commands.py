@@ -1,0 +1,87 @@
+"""``triage report`` and ``triage hashset export``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from triage_app.cli.signin import add_user_option, open_session
+from triage_app.reports import LIST_FORMATS, REPORT_FORMATS, ExportResult
+from triage_app.reports.export import export_hash_list, export_report
+
+
+def register(sub: Any) -> None:
+    """Add the ``report`` command."""
+    r = sub.add_parser(
+        "report",
+        help="write the case report (pdf, html, csv) or a VICS JSON export of graded items",
+    )
+    r.add_argument("case_dir", type=Path, metavar="CASE_DIR")
+    r.add_argument("--format", choices=REPORT_FORMATS, required=True)
+    r.add_argument("--out", type=Path, required=True, metavar="FILE")
+    r.add_argument(
+        "--thumbnails",
+        action="store_true",
+        help="add blurred greyscale thumbnails of the listed items (pdf and html; off by default)",
+    )
+    r.add_argument(
+        "--allow-incomplete",
+        action="store_true",
+        help="report even when an exhibit's ingest did not finish (the report says so)",
+    )
+    add_user_option(r)
+    r.set_defaults(func=cmd_report)
+
+
+def register_hashset_export(hs_sub: Any) -> None:
+    """Add ``hashset export`` to the ``hashset`` command group."""
+    x = hs_sub.add_parser(
+        "export", help="write a case's graded items as a hash list for the lab's library"
+    )
+    x.add_argument("case_dir", type=Path, metavar="CASE_DIR")
+    x.add_argument("--out", type=Path, required=True, metavar="FILE")
+    x.add_argument("--format", choices=LIST_FORMATS, default="csv")
+    add_user_option(x)
+    x.set_defaults(func=cmd_hashset_export)
+
+
+def _print(result: ExportResult) -> None:
+    for warning in result.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    pages = f", {result.counts['pages']} pages" if "pages" in result.counts else ""
+    print(f"wrote {result.what} {result.path} ({result.format}, {result.size:,} bytes{pages})")
+    print(f"sha256 {result.sha256}")
+    print(f"audit head in the file {result.audit_head[0]} {result.audit_head[1]}")
+    print(f"recorded as audit entry {result.audit_entry}")
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """Write a report."""
+    with open_session(args) as session:
+        result = export_report(
+            session,
+            args.format,
+            args.out,
+            thumbnails=args.thumbnails,
+            allow_incomplete=args.allow_incomplete,
+        )
+    _print(result)
+    return 0
+
+
+def cmd_hashset_export(args: argparse.Namespace) -> int:
+    """Write the case's graded items as a hash list."""
+    with open_session(args) as session:
+        result = export_hash_list(session, args.out, fmt=args.format)
+        scheme = session.scheme.id
+    _print(result)
+    c = result.counts
+    print(
+        f"{c['entries']} entries from {c['files']} graded files; left out: "
+        f"{c['left_out_uncategorised']} uncategorised, {c['left_out_empty']} empty file; "
+        f"{c['conflicting']} with copies graded differently (most severe kept)"
+    )
+    print(f"to use it: triage hashset import {result.path} --name NAME --scheme {scheme}")
+    return 0
