@@ -8,6 +8,7 @@ as its reason.
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from collections.abc import Callable
@@ -21,6 +22,9 @@ from triage_app.records import STATUS_FAILED, STATUS_HASHED, FileRecord
 #: Files up to this size are kept in memory after hashing, so images decode
 #: from the same read. Larger ones are streamed and reopened for decoding.
 KEEP_LIMIT = 256 * 1024 * 1024
+#: For a JPEG or PNG too big to keep, how much of its start is read again to find where
+#: the image stream ends (and so whether data was appended after it).
+TRAILER_SCAN_LIMIT = 32 * 1024 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,15 +53,25 @@ def _changed(before: os.stat_result, after: os.stat_result, hashed: int) -> str 
     return None
 
 
-def examine(task: ExamineTask, on_hashed: Callable[[FileRecord], None] | None = None) -> FileRecord:
-    """Hash, identify and (for allow-listed images) decode one file."""
+def examine(
+    task: ExamineTask,
+    on_hashed: Callable[[FileRecord], None] | None = None,
+    *,
+    on_chunk: Callable[[int], None] | None = None,
+) -> FileRecord:
+    """Hash, identify and (for allow-listed images) decode one file.
+
+    ``on_chunk``, if given, is called after each chunk is hashed with the number of
+    bytes read so far (a progress hook; the tests use it to change a file at a known
+    point of the read).
+    """
     path = task.path
     try:
         fd, atime_kept = evidence_io.open_file(path)
     except FileNotFoundError:
         return _failed(task, "vanished: the file was deleted before it could be read")
     except OSError as exc:
-        if exc.errno == 40:  # ELOOP: a link was put in the file's place
+        if exc.errno == errno.ELOOP:  # O_NOFOLLOW: a link was put in the file's place
             return _failed(task, "changed during ingest: now a symbolic link (not followed)")
         return _failed(task, f"cannot open: {describe_os_error(exc)}")
     keep: list[bytes] | None = None
@@ -80,6 +94,8 @@ def examine(task: ExamineTask, on_hashed: Callable[[FileRecord], None] | None = 
                     keep.append(chunk)
                     if read_total > task.keep_limit:  # the file grew while being read
                         keep = None
+                if on_chunk is not None:
+                    on_chunk(read_total)
             after = os.fstat(fd)
         except OSError as exc:
             return _failed(task, f"read error: {describe_os_error(exc)}")
@@ -124,11 +140,16 @@ def examine(task: ExamineTask, on_hashed: Callable[[FileRecord], None] | None = 
     if mismatch:
         record.notes.append(mismatch)
     data = b"".join(keep) if keep is not None else None
+    keep = None  # the chunks are in ``data`` now: do not hold them twice while decoding
     if data is not None:
         trailing = sniff.trailing_data_note(data, found.format)
-        if trailing:
-            record.notes.append(trailing)
-    if found.media_type != sniff.IMAGE:
+    else:
+        # Too big to keep: a small picture with a big archive appended is exactly the
+        # case to catch, so look for the end of the image stream in the file itself.
+        trailing = _streamed_trailing_note(task, found.format, before)
+    if trailing:
+        record.notes.append(trailing)
+    if found.media_type != sniff.IMAGE and found.format not in sniff.RENDERED_DOCUMENTS:
         return record
     if found.format not in imaging.available_formats():
         record.decode_status = imaging.NOT_DECODED
@@ -138,19 +159,71 @@ def examine(task: ExamineTask, on_hashed: Callable[[FileRecord], None] | None = 
         return record
     if on_hashed is not None:
         on_hashed(record)
-    facts = _decode(task, data, found.format or "")
+    facts = _decode(task, data, found.format or "", before)
     _merge(record, facts)
     return record
 
 
-def _decode(task: ExamineTask, data: bytes | None, fmt: str) -> imaging.ImageFacts:
-    if data is not None:
-        return imaging.analyse_image(data, fmt)
+def _reopen(task: ExamineTask, hashed: os.stat_result) -> int | None:
+    """Open the file again (it was too big to keep); None unless it is still the very file
+    that was hashed, so that nothing describes bytes other than the ones hashed."""
     try:
         fd, _ = evidence_io.open_file(task.path)
-    except OSError as exc:
+    except OSError:
+        return None
+    try:
+        now = os.fstat(fd)
+    except OSError:
+        now = None
+    if now is None or (now.st_dev, now.st_ino, now.st_size, now.st_mtime_ns) != (
+        hashed.st_dev,
+        hashed.st_ino,
+        hashed.st_size,
+        hashed.st_mtime_ns,
+    ):
+        os.close(fd)
+        return None
+    return fd
+
+
+def _streamed_trailing_note(
+    task: ExamineTask, fmt: str | None, hashed: os.stat_result
+) -> str | None:
+    """``sniff.trailing_data_note`` for a file that was not kept in memory."""
+    if fmt not in ("JPEG", "MPO", "PNG"):
+        return None
+    fd = _reopen(task, hashed)
+    if fd is None:
+        return None
+    size = hashed.st_size
+    try:
+        end = sniff.image_end(os.pread(fd, min(size, TRAILER_SCAN_LIMIT), 0), fmt)
+        if end is None or end >= size:
+            return None
+        tail_head = os.pread(fd, 4096, end)
+        offset, nonzero = end + len(tail_head), bool(tail_head.strip(b"\x00"))
+        while not nonzero and offset < size:  # zero padding after the image is not noted
+            block = os.pread(fd, 1 << 20, offset)
+            if not block:
+                break
+            offset, nonzero = offset + len(block), bool(block.strip(b"\x00"))
+        return sniff.describe_trailing(tail_head, size - end) if nonzero else None
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+
+
+def _decode(
+    task: ExamineTask, data: bytes | None, fmt: str, hashed: os.stat_result
+) -> imaging.ImageFacts:
+    if data is not None:
+        return imaging.analyse_image(data, fmt)
+    fd = _reopen(task, hashed)
+    if fd is None:
         return imaging.ImageFacts(
-            decode_status=imaging.FAILED, reason=f"cannot reopen to decode: {exc}"
+            decode_status=imaging.FAILED,
+            reason="not decoded: the file is gone or changed since it was hashed",
         )
     with os.fdopen(fd, "rb") as handle:
         return imaging.analyse_image(handle, fmt)
@@ -172,4 +245,5 @@ def _merge(record: FileRecord, facts: imaging.ImageFacts) -> None:
     record.exif_datetime = facts.exif_datetime
     record.camera_make, record.camera_model = facts.camera_make, facts.camera_model
     record.thumbnail, record.thumbnail_size = facts.thumbnail, facts.thumbnail_size
+    record.hash_bundle = facts.hash_bundle
     record.notes.extend(facts.notes)

@@ -13,13 +13,15 @@ import contextlib
 import io
 import struct
 import warnings
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import IO
+from typing import IO, Any
 
-import imagehash
 import numpy as np
 from PIL import Image, ImageFile, UnidentifiedImageError
+
+from triage_app.matching import perceptual
 
 #: Longest side of stored thumbnails.
 THUMB_SIDE = 256
@@ -87,6 +89,7 @@ class ImageFacts:
     camera_model: str | None = None
     thumbnail: bytes | None = None
     thumbnail_size: tuple[int, int] | None = None
+    hash_bundle: dict[str, Any] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
 
 
@@ -121,20 +124,139 @@ def _truncated_allowed() -> Iterator[None]:
         ImageFile.LOAD_TRUNCATED_IMAGES = previous
 
 
-def _count_frames(img: Image.Image) -> tuple[int, bool]:
-    """Count frames up to the cap without decoding them; True if the cap was hit."""
+def _is_bomb_error(exc: BaseException) -> bool:
+    """True for Pillow's refusals to inflate too much data (image size, PNG text chunks)."""
+    if isinstance(exc, (BombError, Image.DecompressionBombError, Image.DecompressionBombWarning)):
+        return True
+    text = str(exc).lower()
+    return isinstance(exc, ValueError) and (
+        "too large" in text or "too much memory" in text or "max_text" in text
+    )
+
+
+def _count_frames(img: Image.Image) -> tuple[int, bool, str | None]:
+    """Count frames up to the cap without keeping them.
+
+    Returns the count, True if the cap was hit, and a description of the first
+    unreadable frame if counting stopped at a damaged one (a truncated animation);
+    in that case ``img`` is left on a broken frame and the caller must reopen the file.
+    """
     if not getattr(img, "is_animated", False) and getattr(img, "n_frames", 1) == 1:
-        return 1, False
+        return 1, False, None
     count = 1
-    try:
-        while count < FRAME_COUNT_CAP:
-            img.seek(count)
-            count += 1
-    except EOFError:
-        return count, False
-    finally:
-        img.seek(0)
-    return count, True
+    while count < FRAME_COUNT_CAP:
+        try:
+            try:
+                img.seek(count)
+            except EOFError:
+                if img.format == "GIF":
+                    # Seeking decodes every GIF frame but the last one (sizes are bounded by
+                    # the screen size checked at open): decode it too, so that an animation
+                    # cut short in its last frame is noticed.
+                    img.load()
+                break
+        except Exception as exc:  # damaged frames raise all sorts (IndexError included)
+            if _is_bomb_error(exc):
+                raise
+            problem = f"{type(exc).__name__}: {exc}"
+            return count, False, f"a damaged frame stopped the count at {count} ({problem})"
+        count += 1
+    img.seek(0)
+    return count, count >= FRAME_COUNT_CAP, None
+
+
+def _png_crc_error(fp: IO[bytes]) -> str | None:
+    """Name the first PNG chunk whose stored CRC does not match its contents.
+
+    Pillow checks the CRCs of the chunks before the image data only; damaged pixel
+    data (IDAT) or later chunks would otherwise decode as if nothing were wrong.
+    Streams the file in bounded blocks; a file that simply ends early is left to the
+    decoder to report as truncated.
+    """
+    fp.seek(8)
+    offset = 8
+    while True:
+        header = fp.read(8)
+        if len(header) < 8:
+            return None
+        length, kind = struct.unpack(">I4s", header)
+        crc = zlib.crc32(kind)
+        remaining = length
+        while remaining:
+            block = fp.read(min(remaining, 1 << 20))
+            if not block:
+                return None
+            crc = zlib.crc32(block, crc)
+            remaining -= len(block)
+        stored = fp.read(4)
+        if len(stored) < 4:
+            return None
+        if struct.unpack(">I", stored)[0] != crc:
+            return f"PNG chunk {kind.decode('latin-1')!r} at offset {offset} fails its CRC check"
+        if kind == b"IEND":
+            return None
+        offset += 12 + length
+
+
+def _skip_gif_sub_blocks(fp: IO[bytes]) -> bool:
+    """Skip a GIF data sub-block chain; False if the file ends inside it."""
+    while True:
+        size = fp.read(1)
+        if not size:
+            return False
+        if size[0] == 0:
+            return True
+        if len(fp.read(size[0])) < size[0]:
+            return False
+
+
+def _gif_truncation(fp: IO[bytes]) -> str | None:
+    """Say whether a GIF's block structure ends before its trailer (a file cut short).
+
+    Pillow treats a GIF that stops between or inside frames as complete; walking the
+    blocks (a few bytes at a time, bounded memory) tells the two apart.
+    """
+    fp.seek(0)
+    header = fp.read(13)
+    if len(header) < 13:
+        return None  # too short to be identified: the decoder reports it
+    frames = 0
+    cut = "the GIF ends before its trailer (after {} complete frames): the file is truncated"
+    table = 3 * (2 << (header[10] & 7)) if header[10] & 0x80 else 0
+    if len(fp.read(table)) < table:
+        return cut.format(frames)
+    while True:
+        block = fp.read(1)
+        if block == b";":
+            return None
+        if block == b"!":
+            if not fp.read(1) or not _skip_gif_sub_blocks(fp):
+                return cut.format(frames)
+        elif block == b",":
+            descriptor = fp.read(9)
+            if len(descriptor) < 9:
+                return cut.format(frames)
+            flags = descriptor[8]
+            table = 3 * (2 << (flags & 7)) if flags & 0x80 else 0
+            if len(fp.read(table)) < table or not fp.read(1) or not _skip_gif_sub_blocks(fp):
+                return cut.format(frames)
+            frames += 1
+        elif not block:
+            return cut.format(frames)
+        else:
+            return None  # not a block we know: leave the verdict to the decoder
+
+
+def _stream_damage(fp: IO[bytes], sniffed_format: str) -> str | None:
+    """Damage that Pillow decodes through without complaint: a bad PNG chunk CRC, a GIF
+    cut off between frames. Leaves ``fp`` at the start."""
+    damage = None
+    if sniffed_format == "PNG":
+        damage = _png_crc_error(fp)
+    elif sniffed_format == "GIF":
+        damage = _gif_truncation(fp)
+    fp.seek(0)
+    return damage
 
 
 def _read_exif(img: Image.Image, facts: ImageFacts) -> int:
@@ -148,6 +270,10 @@ def _read_exif(img: Image.Image, facts: ImageFacts) -> int:
         orientation = exif.get(_TAG_ORIENTATION, 1)
         return int(orientation) if isinstance(orientation, int) and 1 <= orientation <= 8 else 1
     except (struct.error, ValueError, TypeError, KeyError, OSError, SyntaxError) as exc:
+        if _is_bomb_error(exc):
+            # For PNG, getexif() reads the chunks after the image data: a text-chunk
+            # bomb placed there surfaces here and must reject the file, not become a note.
+            raise
         facts.notes.append(f"EXIF unreadable: {type(exc).__name__}: {exc}")
         return 1
 
@@ -196,9 +322,7 @@ def make_thumbnail(img: Image.Image) -> tuple[bytes, tuple[int, int]]:
 
 
 def _classify(exc: BaseException) -> str:
-    if isinstance(exc, (BombError, Image.DecompressionBombError, Image.DecompressionBombWarning)):
-        return f"rejected as a decompression bomb: {exc}"
-    if isinstance(exc, ValueError) and "too large" in str(exc).lower():
+    if _is_bomb_error(exc):
         return f"rejected as a decompression bomb: {exc}"
     if isinstance(exc, UnidentifiedImageError):
         return "not decodable: the decoder could not identify the image data"
@@ -221,11 +345,22 @@ def analyse_image(source: bytes | IO[bytes], sniffed_format: str) -> ImageFacts:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         warnings.simplefilter("error", Image.DecompressionBombWarning)
+        damage: str | None = None
         try:
+            damage = _stream_damage(fp, sniffed_format)
             _decode_into(fp, allowed, facts)
         except Exception as exc:
             facts.decode_status = FAILED
             facts.reason = _classify(exc)
+            if damage and not _is_bomb_error(exc):
+                facts.reason = f"corrupt image: {damage}; {facts.reason}"
+        else:
+            if damage:
+                # Damaged data that still decodes: keep the hashes but never call it sound.
+                facts.decode_status = PARTIAL
+                damaged = f"partial decode: {damage}"
+                more = (facts.reason or "").removeprefix("partial decode: ")
+                facts.reason = f"{damaged}; {more}" if more else damaged
         for warning in caught[:5]:
             facts.notes.append(f"decoder warning: {warning.message}")
     return facts
@@ -237,10 +372,14 @@ def _decode_into(fp: IO[bytes], allowed: list[str], facts: ImageFacts) -> None:
     width, height = img.size
     if width <= 0 or height <= 0:
         raise BombError(f"invalid dimensions {width}x{height}")
-    frames, capped = _count_frames(img)
+    frames, capped, frame_error = _count_frames(img)
     facts.frames = frames
     if capped:
         facts.notes.append(f"frame count capped: at least {FRAME_COUNT_CAP} frames")
+    if frame_error:
+        # A damaged later frame leaves Pillow's frame state unreliable: start afresh.
+        fp.seek(0)
+        img = Image.open(fp, formats=allowed)
     orientation = _read_exif(img, facts)
     if img.format in ("JPEG", "MPO") and max(width, height) >= DRAFT_MIN_SIDE:
         before = img.size
@@ -260,13 +399,24 @@ def _decode_into(fp: IO[bytes], allowed: list[str], facts: ImageFacts) -> None:
             img.load()
         facts.decode_status = PARTIAL
         facts.reason = f"partial decode: {exc}; perceptual hashes describe the decoded part"
+    if frame_error and facts.decode_status == DECODED:
+        facts.decode_status = PARTIAL
+        facts.reason = f"partial decode: {frame_error}; perceptual hashes describe the first frame"
     if orientation != 1:
         img = img.transpose(_ORIENTATION_FIX[orientation])
     if orientation in (5, 6, 7, 8):
         width, height = height, width
     facts.width, facts.height = width, height
     norm = normalise(img)
-    facts.phash = str(imagehash.phash(norm))
-    facts.dhash = str(imagehash.dhash(norm))
+    # The bundle's phash/dhash are exactly imagehash.phash/dhash of `norm`
+    # (tests/test_match_quality.py checks it); the rest serves near matching.
+    bundle, variants = perceptual.bundle_and_variants(norm)
+    facts.phash = bundle[perceptual.PHASH]
+    facts.dhash = bundle[perceptual.DHASH]
+    facts.hash_bundle = {
+        "version": perceptual.BUNDLE_VERSION,
+        "bundle": bundle,
+        "variants": variants,
+    }
     facts.low_information = is_low_information(norm)
     facts.thumbnail, facts.thumbnail_size = make_thumbnail(norm)

@@ -18,6 +18,11 @@ OTHER = "other"
 #: Formats handed to Pillow. Everything else is hashed and never decoded.
 DECODABLE = frozenset({"JPEG", "MPO", "PNG", "GIF", "BMP", "WEBP", "TIFF", "AVIF", "HEIF"})
 
+#: Documents that viewers show as pictures (and that Pillow, through Ghostscript, could be
+#: asked to render). They are never decoded, but recorded as "format not decoded" like an
+#: image that is not on the allow-list, not silently filed as "other".
+RENDERED_DOCUMENTS = frozenset({"POSTSCRIPT", "PDF"})
+
 #: How many leading bytes ``sniff`` needs.
 HEAD_BYTES = 4096
 
@@ -225,21 +230,33 @@ _TRAILER_SIGNATURES = [
 ]
 
 
+def image_end(data: bytes, fmt: str | None) -> int | None:
+    """Return the offset just past the image stream of a JPEG/MPO or PNG, else None."""
+    if fmt in ("JPEG", "MPO"):
+        return jpeg_end(data)
+    if fmt == "PNG":
+        return png_end(data)
+    return None
+
+
+def describe_trailing(tail_head: bytes, length: int) -> str:
+    """Word the note for ``length`` bytes of trailing data starting with ``tail_head``
+    (the first 4096 bytes of the tail are enough)."""
+    kind = next(
+        (label for magic, label in _TRAILER_SIGNATURES if tail_head.startswith(magic)), None
+    )
+    if kind is None and b"PK\x03\x04" in tail_head[:4096]:
+        kind = "ZIP archive"
+    what = f" ({kind})" if kind else ""
+    return f"trailing data after end of image: {length} bytes{what}"
+
+
 def trailing_data_note(data: bytes, fmt: str | None) -> str | None:
     """Describe data after the end of a JPEG or PNG stream, if there is any."""
-    if fmt in ("JPEG", "MPO"):
-        end = jpeg_end(data)
-    elif fmt == "PNG":
-        end = png_end(data)
-    else:
-        return None
+    end = image_end(data, fmt)
     if end is None or end >= len(data):
         return None
     tail = data[end:]
     if not tail.strip(b"\x00"):
         return None
-    kind = next((label for magic, label in _TRAILER_SIGNATURES if tail.startswith(magic)), None)
-    if kind is None and b"PK\x03\x04" in tail[:4096]:
-        kind = "ZIP archive"
-    what = f" ({kind})" if kind else ""
-    return f"trailing data after end of image: {len(tail)} bytes{what}"
+    return describe_trailing(tail[:4096], len(tail))
