@@ -24,6 +24,16 @@ TEST_USER = "E"
 TEST_PASSWORD = "test-password"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _session_defaults(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Defaults for module- and session-scoped fixtures, which run before per-test ones."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("TRIAGE_HOME", str(tmp_path_factory.mktemp("triage-home-session")))
+        patch.setenv("TRIAGE_USER", TEST_USER)
+        patch.setenv("TRIAGE_PASSWORD", TEST_PASSWORD)
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _isolated_home(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch

@@ -45,6 +45,14 @@ def _items(case: Path) -> list[dict[str, object]]:
     return json.loads(run_cli("items", case, "--json").stdout)  # type: ignore[no-any-return]
 
 
+def _count(case: Path) -> int:
+    con = sqlite3.connect(case / "case.db", timeout=30)
+    try:
+        return int(con.execute("SELECT count(*) FROM items").fetchone()[0])
+    finally:
+        con.close()
+
+
 def _integrity(case: Path) -> str:
     con = sqlite3.connect(case / "case.db")
     try:
@@ -83,7 +91,11 @@ def test_kill_9_at_random_points_then_resume(
     progress = []
     for _ in range(4):
         proc = _start_ingest(case, evidence)
-        time.sleep(rng.uniform(0.8, 3.0))
+        before = _count(case)
+        deadline = time.monotonic() + 120
+        while _count(case) == before and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)  # wait for this run's first committed batch
+        time.sleep(rng.uniform(0.0, 1.0))
         if proc.poll() is None:
             os.kill(proc.pid, signal.SIGKILL)  # the main process only: workers must follow
         proc.communicate(timeout=60)
@@ -97,7 +109,9 @@ def test_kill_9_at_random_points_then_resume(
         assert len(paths) == len(set(paths)), "a path was recorded twice"
         progress.append(len(items))
     assert progress == sorted(progress)
-    assert progress[0] < len(reference_items), "the first kill should land mid-ingest"
+    assert any(0 < n < len(reference_items) for n in progress), (
+        f"no kill landed mid-ingest: {progress}"
+    )
 
     out = run_cli("ingest", case, evidence, "--exhibit", "KILL/1").stdout
     assert "resumed:" in out or progress[-1] == len(reference_items)
@@ -117,11 +131,14 @@ def test_ctrl_c_stops_cleanly_and_resumes(
     case = tmp_path / "case"
     run_cli("case", "create", case, "--ref", "INT", "--examiner", "E")
     proc = _start_ingest(case, evidence)
-    time.sleep(1.5)
+    deadline = time.monotonic() + 120
+    while _count(case) == 0 and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
     os.killpg(proc.pid, signal.SIGINT)  # what a terminal does on Ctrl-C
     _, err = proc.communicate(timeout=60)
-    assert proc.returncode in (0, 1, 130), err
+    assert proc.returncode == 130, err
     assert "Traceback" not in err
+    assert 0 < _count(case) < len(reference_items), "Ctrl-C should land mid-ingest"
     assert _integrity(case) == "ok"
     run_cli("ingest", case, evidence, "--exhibit", "KILL/1")
     assert sorted(map(_key, _items(case))) == sorted(map(_key, reference_items))
