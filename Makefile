@@ -13,9 +13,10 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test,dev]'
 	touch $(STAMP)
 
+# The demo case's own account and password (printed by `triage demo`); real cases ask.
 run: $(STAMP)
 	test -f $(DEMO_CASE)/case.db || $(BIN)/triage demo $(DEMO_CASE)
-	$(BIN)/triage-app $(DEMO_CASE)
+	TRIAGE_USER='Demo Examiner' TRIAGE_PASSWORD=demo $(BIN)/triage-app $(DEMO_CASE)
 
 lint: $(STAMP)
 	$(BIN)/ruff check triage_app tests benchmarks

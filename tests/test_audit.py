@@ -52,8 +52,16 @@ def test_actions_are_logged_with_who_what_before_after(store: CaseStore) -> None
         rows = list(s.review.audit_rows())
     actions = [r.action for r in rows]
     assert actions[0] == audit.CASE_CREATED
-    for expected in (audit.INGEST_STARTED, audit.INGEST_FINISHED, audit.SIGN_IN,
-                     audit.CASE_OPENED, audit.GRADE, audit.GRADE_AMENDED, audit.CASE_CLOSED):  # fmt: skip
+    expected_actions = (
+        audit.INGEST_STARTED,
+        audit.INGEST_FINISHED,
+        audit.SIGN_IN,
+        audit.CASE_OPENED,
+        audit.GRADE,
+        audit.GRADE_AMENDED,
+        audit.CASE_CLOSED,
+    )
+    for expected in expected_actions:
         assert expected in actions, expected
     amended = next(r for r in rows if r.action == audit.GRADE_AMENDED)
     payload = json.loads(amended.payload)
@@ -117,7 +125,9 @@ def _tamper_insert(con: sqlite3.Connection) -> int:
     con.execute("UPDATE audit_log SET seq = seq - 999 WHERE seq >= 1004")
     prev = con.execute("SELECT hash FROM audit_log WHERE seq = 3").fetchone()[0]
     payload = '{"reason":"forged"}'
-    digest = audit.entry_hash(4, "2026-01-01T00:00:00Z", "intruder", "grade", "item 1", payload, prev)
+    digest = audit.entry_hash(
+        4, "2026-01-01T00:00:00Z", "intruder", "grade", "item 1", payload, prev
+    )
     con.execute("INSERT INTO audit_log VALUES (4, '2026-01-01T00:00:00Z', 'intruder', 'grade', "
                 "'item 1', ?, ?, ?)", (payload, prev, digest))  # fmt: skip
     return 5

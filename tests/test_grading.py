@@ -101,7 +101,10 @@ def test_propagation_per_item_and_undo(session: CaseSession) -> None:
     grades = session.review.grades()
     assert b not in grades and c not in grades
     assert grades[a].category == "B", "undoing propagation leaves the source item alone"
-    assert [h["new_source"] for h in session.review.history(b)] == [f"propagated from item {a}", None]
+    assert [h["new_source"] for h in session.review.history(b)] == [
+        f"propagated from item {a}",
+        None,
+    ]
 
 
 def test_undo_last_restores_the_previous_grade(session: CaseSession) -> None:
@@ -123,7 +126,7 @@ def test_multi_part_item_takes_the_most_severe_part(session: CaseSession) -> Non
 
 
 def test_review_load_counts_groups_not_yet_settled(session: CaseSession) -> None:
-    a, b, c, d, e, f = _ids(session)
+    a, b, c, _d, _e, _f = _ids(session)
     session.review.replace_clusters([(a, a, "exact", True, 0), (b, a, "exact", False, 0)])
     assert status(session)["review_load"] == 5  # {a,b} c d e f
     set_matches(session, [exact(c, "A")])

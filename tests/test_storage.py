@@ -119,9 +119,7 @@ def test_open_refuses_a_broken_marker(case_dir: Path) -> None:
 
 def test_unknown_scheme_is_refused(case_dir: Path) -> None:
     with pytest.raises(CaseError, match="unknown scheme"):
-        CaseStore.create(
-            case_dir, reference="R", examiner="E", password_hash="x", scheme="martian"
-        )
+        CaseStore.create(case_dir, reference="R", examiner="E", password_hash="x", scheme="martian")
 
 
 def test_replayed_batch_adds_nothing(store: CaseStore, tmp_path: Path) -> None:

@@ -617,6 +617,27 @@ class CaseStore:
                 row["match"] = _match_dict(match) if match is not None else None
                 yield row
 
+    def item(self, item_id: int) -> dict[str, Any] | None:
+        """One item as :meth:`iter_items` yields it, or None if there is no such item."""
+        query = (
+            select(Item, Exhibit.reference, IngestRun.pillow_version, IngestRun.imagehash_version)
+            .join(Exhibit, Exhibit.id == Item.exhibit_id)
+            .join(IngestRun, IngestRun.id == Item.run_id)
+            .where(Item.id == item_id)
+        )
+        with self.read_session() as session:
+            found = session.execute(query).first()
+            if found is None:
+                return None
+            item, exhibit_ref, pil_v, ih_v = found
+            match = session.get(Match, item_id)
+            row = {name: getattr(item, name) for name in _ITEM_COLUMNS}
+            row["exhibit"] = exhibit_ref
+            row["pillow_version"] = pil_v
+            row["imagehash_version"] = ih_v
+            row["match"] = _match_dict(match) if match is not None else None
+            return row
+
     def thumbnail(self, item_id: int) -> bytes | None:
         """Return an item's stored thumbnail (JPEG bytes), if it has one."""
         with self.read_session() as session:

@@ -1,0 +1,182 @@
+"""The gallery model: Qt's model tester, roles, filters, incremental updates, lazy thumbnails."""
+
+from __future__ import annotations
+
+import io
+import threading
+from collections.abc import Iterator
+
+import numpy as np
+import pytest
+from PIL import Image
+from PySide6.QtCore import QModelIndex, Qt
+from pytestqt.modeltest import ModelTester
+from pytestqt.qtbot import QtBot
+
+from triage_app import gallery_rows as gr
+from triage_app.gallery_rows import GalleryRow
+from triage_app.gui.gallery_model import GalleryModel, Role
+from triage_app.gui.thumbnail_loader import ThumbnailLoader
+from triage_app.schemes import load_scheme
+from triage_app.viewer.tiles import TileFacts
+
+UK = load_scheme("uk")
+
+
+def _row(item_id: int, **kw: object) -> GalleryRow:
+    base: dict[str, object] = {
+        "item_id": item_id, "exhibit": "T/1", "path": f"p{item_id}.jpg", "status": "hashed",
+        "media_type": "image", "format": "JPEG", "decode_status": "decoded", "width": 10,
+        "height": 10, "low_information": False, "match_kind": None, "match_category": None,
+        "match_distance": None, "grade": None, "grade_source": None, "cluster": None,
+        "cluster_size": 1, "representative": True,
+    }  # fmt: skip
+    base.update(kw)
+    return GalleryRow(**base)  # type: ignore[arg-type]
+
+
+def _rows() -> list[GalleryRow]:
+    """Ten items: a group of three (rep 3), an exact match, an ignorable, a video, a failure."""
+    rows = [_row(i) for i in range(1, 11)]
+    for i in (2, 3, 4):
+        rows[i - 1].cluster, rows[i - 1].cluster_size = 2, 3
+        rows[i - 1].representative = i == 3
+    rows[4].match_kind, rows[4].match_category = "exact", "A"
+    rows[4].grade, rows[4].grade_source = "A", "hash-list exact"
+    rows[5].match_kind = "ignorable"
+    rows[6].media_type = "video"
+    rows[7].status, rows[7].media_type, rows[7].decode_status = "failed", None, None
+    rows[8].match_kind, rows[8].match_category, rows[8].match_distance = "near", "B", 3
+    return rows
+
+
+def _ids(model: GalleryModel) -> list[int]:
+    return [model.data(model.index(r), Role.ItemIdRole) for r in range(model.rowCount())]
+
+
+@pytest.fixture
+def model(qtmodeltester: ModelTester) -> Iterator[GalleryModel]:
+    m = GalleryModel(UK)
+    m.set_rows(_rows())
+    qtmodeltester.check(m)
+    yield m
+
+
+def test_model_passes_qt_model_tester_through_filters_and_updates(
+    qtmodeltester: ModelTester,
+) -> None:
+    m = GalleryModel(UK)
+    qtmodeltester.check(m)
+    m.set_rows(_rows())
+    m.set_filter(gr.review_queue, collapse=True)
+    qtmodeltester.check(m)
+    m.update_grades({3: ("C", "manual"), 10: ("NI", "manual")})
+    m.update_grades({3: (None, None)})
+    m.set_filter(gr.graded(), collapse=False)
+    m.update_grades({1: ("B", "manual"), 5: (None, None)})
+    qtmodeltester.check(m)
+
+
+def test_roles(model: GalleryModel) -> None:
+    model.set_filter(lambda r: True, collapse=False)
+    index = model.index(model.row_of(9))
+    assert index.data(Role.ItemIdRole) == 9
+    assert index.data(Qt.ItemDataRole.DisplayRole) == "#9"
+    assert index.data(Role.MatchRole) == {"kind": "near", "category": "B", "distance": 3}
+    assert index.data(Role.GradeRole) is None
+    assert isinstance(index.data(Role.RowRole), GalleryRow)
+    assert "Item #9" in index.data(Qt.ItemDataRole.ToolTipRole)
+    group = model.index(model.row_of(3))
+    assert group.data(Role.GroupCountRole) == 3 and group.data(Role.GroupIdRole) == 2
+    facts = model.index(model.row_of(5)).data(Role.TileRole)
+    assert isinstance(facts, TileFacts) and facts.grade == "A"
+    assert model.index(model.row_of(7)).data(Role.MediaTypeRole) == "video"
+    assert model.index(model.row_of(7)).data(Role.ThumbnailRole) is None  # videos: never
+    assert model.data(QModelIndex(), Role.ItemIdRole) is None
+    assert model.flags(index) & Qt.ItemFlag.ItemIsSelectable
+    assert not model.flags(index) & Qt.ItemFlag.ItemIsEditable
+    names = model.roleNames()
+    assert names[int(Role.ItemIdRole)].data() == b"ItemIdRole"
+
+
+def test_review_queue_skips_settled_items_and_collapses_groups(model: GalleryModel) -> None:
+    model.set_filter(gr.review_queue, collapse=True)
+    # 5 (exact, graded) and 6 (ignorable) are settled; 8 failed (no media); 2 and 4 are
+    # group members behind their representative 3.
+    assert _ids(model) == [1, 3, 7, 9, 10]
+
+
+def test_filters(model: GalleryModel) -> None:
+    model.set_filter(gr.suggestions, collapse=True)
+    assert _ids(model) == [9]
+    model.set_filter(gr.exact_matches, collapse=True)
+    assert _ids(model) == [5]
+    model.set_filter(gr.ignorable, collapse=True)
+    assert _ids(model) == [6]
+    model.set_filter(gr.failed, collapse=False)
+    assert _ids(model) == [8]
+    model.set_filter(gr.graded("A"), collapse=True)
+    assert _ids(model) == [5]
+    model.set_filter(lambda r: True, collapse=False)
+    assert _ids(model) == list(range(1, 11)) and model.total == 10
+
+
+def test_grading_removes_tiles_from_the_queue_and_undo_brings_them_back(
+    qtbot: QtBot, model: GalleryModel
+) -> None:
+    model.set_filter(gr.review_queue, collapse=True)
+    with qtbot.waitSignal(model.rowsRemoved):
+        model.update_grades({1: ("C", "manual")})
+    assert _ids(model) == [3, 7, 9, 10]
+    with qtbot.waitSignal(model.rowsInserted):
+        model.update_grades({1: (None, None)})
+    assert _ids(model) == [1, 3, 7, 9, 10]
+    with qtbot.waitSignal(model.dataChanged):
+        model.update_grades({12345: ("A", "manual"), 3: (None, None)})
+
+
+def test_a_group_tile_moves_to_another_member_when_its_shown_member_leaves(
+    model: GalleryModel,
+) -> None:
+    model.set_filter(lambda r: r.grade is None, collapse=True)
+    assert 3 in _ids(model) and 2 not in _ids(model)
+    model.update_grades({3: ("B", "manual")})
+    assert 2 in _ids(model) and 3 not in _ids(model)
+    assert [r.item_id for r in model.group_members(model.gallery_row(2) or _row(0))] == [2, 3, 4]
+
+
+def _jpeg() -> bytes:
+    out = io.BytesIO()
+    Image.fromarray(np.random.default_rng(1).integers(0, 255, (60, 80, 3), np.uint8)).save(
+        out, "JPEG"
+    )
+    return out.getvalue()
+
+
+def test_thumbnails_load_lazily_off_the_gui_thread(qtbot: QtBot) -> None:
+    data = _jpeg()
+    fetched: list[tuple[int, bool]] = []
+
+    def fetch(item_id: int) -> bytes | None:
+        fetched.append((item_id, threading.current_thread() is threading.main_thread()))
+        return None if item_id == 2 else data
+
+    loader = ThumbnailLoader(fetch, cells=8)
+    try:
+        m = GalleryModel(UK, loader)
+        m.set_rows([_row(1), _row(2), _row(3, media_type="video")])
+        m.set_filter(lambda r: True, collapse=False)
+        assert fetched == []  # nothing is loaded until a tile asks for its picture
+        first = m.index(0)
+        with qtbot.waitSignal(m.dataChanged):
+            assert first.data(Role.ThumbnailRole) is None  # placeholder while loading
+        image = first.data(Role.ThumbnailRole)
+        assert image is not None and image.width() == 128 and image.isGrayscale()
+        with qtbot.waitSignal(loader.loaded):
+            m.index(1).data(Role.ThumbnailRole)
+        assert m.index(1).data(Role.NoThumbnailRole) is True
+        assert m.index(2).data(Role.ThumbnailRole) is None
+        assert fetched and not any(on_gui for _, on_gui in fetched)
+        assert {i for i, _ in fetched} == {1, 2}
+    finally:
+        loader.shutdown()

@@ -1,0 +1,163 @@
+"""The detail pane's facts about one item: metadata, hashes, match, group, grade, history.
+
+Read on a worker thread with :func:`load_details`, laid out by
+:func:`detail_sections` as plain label/value pairs. There is no picture here
+by design: the detail pane never shows the image.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import Any
+
+from triage_app.gallery_rows import GalleryRow
+from triage_app.schemes import Scheme
+from triage_app.session import CaseSession
+from triage_app.storage.review_store import CurrentGrade
+
+Section = tuple[str, list[tuple[str, str]]]
+
+
+@dataclass(frozen=True, slots=True)
+class ItemDetails:
+    """Everything stored about an item that the detail pane shows."""
+
+    item: dict[str, Any]
+    grade: CurrentGrade | None
+    history: list[dict[str, Any]] = field(default_factory=list)
+
+
+def load_details(session: CaseSession, item_id: int) -> ItemDetails | None:
+    """Read an item, its current grade and its grade history (None if there is no such item)."""
+    item = session.store.item(item_id)
+    if item is None:
+        return None
+    grade = session.review.grades([item_id]).get(item_id)
+    return ItemDetails(item=item, grade=grade, history=session.review.history(item_id))
+
+
+def _text(value: Any) -> str:
+    if value is None or value == "":
+        return "-"
+    if isinstance(value, bytes):
+        return os.fsdecode(value)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+def _size(n: int | None) -> str:
+    if n is None:
+        return "-"
+    return f"{n:,} bytes"
+
+
+def _category(scheme: Scheme, code: str | None) -> str:
+    if code is None:
+        return "-"
+    try:
+        return f"{code} ({scheme.get(code).label})"
+    except KeyError:
+        return code
+
+
+def _match_section(match: dict[str, Any] | None, scheme: Scheme) -> list[tuple[str, str]]:
+    if match is None:
+        return [("Match", "none")]
+    details = match.get("details") or {}
+    entry = details.get("entry") or {}
+    rows = [
+        ("Kind", {"exact": "exact hash-list match", "near": "near match (suggestion)"}.get(
+            match["kind"], match["kind"]
+        )),
+        ("Hash set", _text(match.get("hash_set"))),
+        ("Set fingerprint", _text((match.get("set_fingerprint") or "")[:16])),
+        ("Category", _category(scheme, match.get("category"))),
+        ("List's code", _text(match.get("list_category"))),
+        ("Matched on", _text(match.get("matched_on"))),
+        ("Distance", _text(match.get("distance"))),
+        ("Matched entry", f"line {_text(entry.get('line'))}"
+         + (f", {entry['name']}" if entry.get("name") else "")),
+    ]  # fmt: skip
+    if details.get("confirm_distance") is not None:
+        rows.append(("Confirmed by dHash", f"distance {details['confirm_distance']}"))
+    if match.get("flags"):
+        rows.append(("Flags", ", ".join(map(str, match["flags"]))))
+    for conflict in details.get("conflicts", []):
+        rows.append(("Conflict", str(conflict)))
+    if details.get("also_ignorable_in"):
+        rows.append(("Also ignorable in", ", ".join(details["also_ignorable_in"])))
+    return rows
+
+
+def history_lines(history: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    """One (time, change) pair per grade change, oldest first."""
+    lines = []
+    for h in history:
+        change = (
+            f"{h['old_category'] or '-'} ({h['old_source'] or 'ungraded'}) -> "
+            f"{h['new_category'] or '-'} ({h['new_source'] or 'ungraded'}) by {h['user']}"
+        )
+        if h.get("reason"):
+            change += f"; reason: {h['reason']}"
+        lines.append((str(h["time"])[:19].replace("T", " "), change))
+    return lines
+
+
+def detail_sections(details: ItemDetails, row: GalleryRow | None, scheme: Scheme) -> list[Section]:
+    """The detail pane's sections for an item, as label/value pairs."""
+    it = details.item
+    dims = f"{it['width']} x {it['height']} px" if it.get("width") else "-"
+    item_rows = [
+        ("Item", f"#{it['id']}"),
+        ("Exhibit", _text(it.get("exhibit"))),
+        ("Path", _text(it.get("path"))),
+        ("Status", _text(it.get("status")) + (f": {it['reason']}" if it.get("reason") else "")),
+        ("Media", f"{_text(it.get('media_type'))} / {_text(it.get('format'))}"),
+        ("Size", _size(it.get("size"))),
+        ("Dimensions", dims),
+        ("Decode", _text(it.get("decode_status"))),
+        ("Low information", _text(bool(it.get("low_information")))),
+    ]
+    if it.get("frames"):
+        item_rows.append(("Frames", _text(it["frames"])))
+    if it.get("exif_datetime"):
+        item_rows.append(("EXIF time", _text(it["exif_datetime"])))
+    if it.get("camera_make") or it.get("camera_model"):
+        camera = f"{it.get('camera_make') or ''} {it.get('camera_model') or ''}".strip()
+        item_rows.append(("Camera", camera))
+    if it.get("notes"):
+        item_rows.append(("Notes", _text(it["notes"])))
+    hashes = [
+        (name.upper() if name in ("md5", "sha1", "sha256") else name, _text(it.get(name)))
+        for name in ("md5", "sha1", "sha256", "phash", "dhash")
+    ]
+    sections: list[Section] = [
+        ("Item", item_rows),
+        ("Hashes", hashes),
+        ("Match", _match_section(it.get("match"), scheme)),
+    ]
+    if row is not None and row.cluster is not None:
+        sections.append((
+            "Duplicate group",
+            [
+                ("Group", f"#{row.cluster} ({row.cluster_size} items)"),
+                ("This item", "representative" if row.representative else "member"),
+            ],
+        ))  # fmt: skip
+    g = details.grade
+    if g is None:
+        sections.append(("Grade", [("Grade", "not graded")]))
+    else:
+        grade_rows = [
+            ("Grade", _category(scheme, g.category)),
+            ("Source", g.source),
+            ("By", g.user),
+            ("When (UTC)", g.time_utc[:19].replace("T", " ")),
+        ]
+        if g.reason:
+            grade_rows.append(("Reason", g.reason))
+        sections.append(("Grade", grade_rows))
+    sections.append(("Grade history", history_lines(details.history) or [("-", "no changes")]))
+    return sections

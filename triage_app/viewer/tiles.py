@@ -1,0 +1,87 @@
+"""What a gallery tile says besides its (blurred) picture."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from triage_app.gallery_rows import GalleryRow, failed
+from triage_app.grading import CONFIRMED, FROM_LIST, MANUAL, is_propagated
+from triage_app.schemes import Scheme
+
+IMAGE, VIDEO, FAILED, OTHER = "image", "video", "failed", "other"
+_HAS_PICTURE = ("decoded", "partial", None)
+
+
+@dataclass(frozen=True, slots=True)
+class TileFacts:
+    """The badges and caption of one tile."""
+
+    kind: str
+    caption: str
+    grade: str | None
+    grade_colour: str | None
+    #: How the grade was reached: "hand", "list", "confirmed", "propagated".
+    grade_how: str | None
+    match_text: str | None
+    group_count: int
+    #: Decoded only in part, or not at all (the tile says so).
+    damaged: bool
+
+
+def grade_how(source: str | None) -> str | None:
+    """Short name of a grade's source."""
+    if source is None:
+        return None
+    if source == MANUAL:
+        return "hand"
+    if source == FROM_LIST:
+        return "list"
+    if source == CONFIRMED:
+        return "confirmed"
+    if is_propagated(source):
+        return "propagated"
+    return source
+
+
+def match_text(row: GalleryRow) -> str | None:
+    """The match badge: exact list hit, near suggestion with distance, or ignorable."""
+    if row.match_kind == "exact":
+        return f"= list {row.match_category or '?'}"
+    if row.match_kind == "near":
+        return f"≈ {row.match_category or '?'} d{row.match_distance}"
+    if row.match_kind == "ignorable":
+        return "ignorable"
+    return None
+
+
+def tile_kind(row: GalleryRow) -> str:
+    """Which placeholder or picture a tile shows (a partly decoded image still has one)."""
+    if row.status == "failed" or (
+        row.media_type == IMAGE and row.decode_status not in _HAS_PICTURE
+    ):
+        return FAILED
+    if row.media_type == VIDEO:
+        return VIDEO
+    if row.media_type == IMAGE:
+        return IMAGE
+    return OTHER
+
+
+def tile_facts(row: GalleryRow, scheme: Scheme) -> TileFacts:
+    """Everything a tile shows for ``row``."""
+    colour = None
+    if row.grade is not None:
+        try:
+            colour = scheme.get(row.grade).colour
+        except KeyError:
+            colour = None
+    return TileFacts(
+        kind=tile_kind(row),
+        caption=f"#{row.item_id}",
+        grade=row.grade,
+        grade_colour=colour,
+        grade_how=grade_how(row.grade_source),
+        match_text=match_text(row),
+        group_count=row.cluster_size if row.cluster is not None else 1,
+        damaged=failed(row),
+    )
