@@ -164,3 +164,20 @@ def test_todays_exposure_comes_from_the_audit_trail(qtbot: QtBot, window: MainWi
     qtbot.waitUntil(lambda: window.meter.today.reveals == 1)
     assert window.meter.session.reveals == 0
     assert "0 items, 0.0 s this session | 1 item," in window.meter.text()
+
+
+def test_undetected_auto_repeat_does_not_split_a_reveal(qtbot: QtBot, window: MainWindow) -> None:
+    """X servers without detectable auto-repeat send release+press pairs while a key is held."""
+    item = _select(window, 0)
+    reveal = window.panel.reveal
+    assert reveal is not None
+    with qtbot.waitSignal(reveal.revealed):
+        qtbot.keyPress(window.panel.view, Qt.Key.Key_Space)
+    for _ in range(3):  # unflagged auto-repeat: a release immediately followed by a press
+        qtbot.keyRelease(window.panel.view, Qt.Key.Key_Space)
+        qtbot.keyPress(window.panel.view, Qt.Key.Key_Space)
+    assert _overlay_showing(window) and reveal.active_item == item
+    with qtbot.waitSignal(reveal.concealed):
+        qtbot.keyRelease(window.panel.view, Qt.Key.Key_Space)
+    wait_writer(qtbot, window)
+    assert len(_reveals(window)) == 1

@@ -29,6 +29,9 @@ _SHIFTED_DIGITS = {
     "^": "6", "&": "7", "*": "8", "(": "9", ")": "0",
 }  # fmt: skip
 KEY_REVEAL = "key hold"
+#: A key release followed within this time by a press of the same key is
+#: auto-repeat, not a release (X servers without detectable auto-repeat).
+RELEASE_GRACE_MS = 80
 MOUSE_REVEAL = "mouse hold"
 
 
@@ -85,6 +88,10 @@ class GalleryView(QListView):
         self.setStyleSheet("QListView { background: #1b1d21; }")
         self.apply_tile_size()
         self._grading_keys: set[str] = set()
+        self._release_grace = QTimer(self)
+        self._release_grace.setSingleShot(True)
+        self._release_grace.setInterval(RELEASE_GRACE_MS)
+        self._release_grace.timeout.connect(self._key_released)
         self._hold_timer = QTimer(self)
         self._hold_timer.setSingleShot(True)
         self._hold_timer.setInterval(HOLD_MS)
@@ -111,7 +118,11 @@ class GalleryView(QListView):
         plain = mods == Qt.KeyboardModifier.NoModifier
         shift = mods == Qt.KeyboardModifier.ShiftModifier
         if event.key() == Qt.Key.Key_Space and plain:
-            if not event.isAutoRepeat() and not self._key_revealing:
+            if self._release_grace.isActive():
+                # A press right after a release is X11 auto-repeat that Qt could not
+                # flag (no detectable auto-repeat, e.g. under Xvfb): the key is held.
+                self._release_grace.stop()
+            elif not event.isAutoRepeat() and not self._key_revealing:
                 index = self.currentIndex()
                 if index.isValid():
                     self._key_revealing = True
@@ -142,11 +153,16 @@ class GalleryView(QListView):
         """Releasing Space ends a key reveal."""
         if event.key() == Qt.Key.Key_Space:
             if not event.isAutoRepeat() and self._key_revealing:
-                self._key_revealing = False
-                self.reveal_released.emit(KEY_REVEAL)
+                self._release_grace.start()
             event.accept()
             return
         super().keyReleaseEvent(event)
+
+    def _key_released(self) -> None:
+        """The Space key stayed up for the grace period: end the key reveal."""
+        if self._key_revealing:
+            self._key_revealing = False
+            self.reveal_released.emit(KEY_REVEAL)
 
     # -- mouse ----------------------------------------------------------------------
 
@@ -188,6 +204,7 @@ class GalleryView(QListView):
     def focusOutEvent(self, event: QFocusEvent) -> None:
         """Losing focus ends any reveal: a release might never arrive."""
         self._hold_timer.stop()
+        self._release_grace.stop()
         self._key_revealing = False
         self._mouse_revealing = False
         self.focus_lost.emit()
