@@ -76,9 +76,14 @@ def timed_ingest(paths: list[Path], workers: int) -> float:
         source.mkdir()
         for p in paths:
             os.link(p, source / p.name) if _same_fs(p, source) else shutil.copy(p, source)
-        with CaseStore.create(Path(tmp) / "case", reference="BENCH", examiner="bench") as store:
+        case = Path(tmp) / "case"
+        with CaseStore.create(
+            case, reference="BENCH", examiner="bench", password_hash="-"
+        ) as store:
             start = time.perf_counter()
-            result = ingest(store, source, "BENCH/1", IngestOptions(workers=workers))
+            result = ingest(
+                store, source, "BENCH/1", IngestOptions(workers=workers), actor="benchmark"
+            )
             elapsed = time.perf_counter() - start
         assert result.totals.hashed == len(paths), result
         return elapsed

@@ -1,0 +1,51 @@
+"""Every benchmark script still runs (tiny sizes; the real runs are documented in the README)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BENCH = Path(__file__).resolve().parents[1] / "benchmarks"
+
+CASES = {
+    "ingest": ["--count", "4", "--naive-count", "2", "--workers", "2"],
+    "match": [
+        "--sizes",
+        "20000",
+        "--queries",
+        "500",
+        "--t",
+        "4",
+        "12",
+        "--faiss-budget",
+        "2",
+        "--tune-seconds",
+        "0.2",
+    ],  # fmt: skip
+    "hashset_import": ["--rows", "3000"],
+    "gallery": ["--items", "2000", "--pages", "3"],
+    "match_quality": ["--size", "small"],
+}
+
+
+@pytest.mark.stress
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_benchmark_script_runs(name: str, tmp_path: Path) -> None:
+    args = CASES[name]
+    if name == "ingest":
+        args = [*args, "--corpus", str(tmp_path / "corpus")]
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "TRIAGE_HOME": str(tmp_path / "home")}
+    result = subprocess.run(
+        [sys.executable, str(BENCH / f"{name}.py"), *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=900,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert any(ch.isdigit() for ch in result.stdout), "a benchmark prints its figures"
