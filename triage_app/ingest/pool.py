@@ -22,8 +22,9 @@ import signal
 import threading
 import time
 import traceback
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from typing import Any
@@ -109,12 +110,17 @@ def _read_chatter(fd: int) -> str:
 
 @dataclass(slots=True)
 class _Slot:
+    """A worker and the tasks sent to it, oldest (the one it is working on) first."""
+
     process: BaseProcess
     conn: Connection
-    task_id: int | None = None
-    task: Any = None
+    queue: deque[tuple[int, Any]] = field(default_factory=deque)
     partial: Any = None
     deadline: float | None = None
+
+    def reset_head(self) -> None:
+        """Forget the partial result and deadline of the task just finished."""
+        self.partial, self.deadline = None, None
 
 
 def _describe_exit(code: int | None) -> str:
@@ -138,9 +144,12 @@ class WorkerPool:
         *,
         memory_limit: int | None = None,
         start_method: str = "spawn",
+        depth: int = 2,
     ) -> None:
-        if workers < 1:
-            raise ValueError("workers must be at least 1")
+        """``depth`` tasks are queued per worker, so it never waits for the next one."""
+        if workers < 1 or depth < 1:
+            raise ValueError("workers and depth must be at least 1")
+        self._depth = depth
         self._target = target
         self._n = workers
         self._time_limit = time_limit
@@ -171,7 +180,7 @@ class WorkerPool:
     def close(self) -> None:
         """Stop all workers (politely, then by force)."""
         for slot in self._slots:
-            if slot.task_id is None:
+            if not slot.queue:
                 with contextlib.suppress(OSError, ValueError):
                     slot.conn.send(None)
             else:
@@ -184,14 +193,25 @@ class WorkerPool:
             slot.conn.close()
         self._slots = []
 
-    def _replace(self, slot: _Slot) -> None:
+    def _replace(self, slot: _Slot, resend: list[tuple[int, Any]]) -> None:
+        """Kill a worker and start another, handing it the tasks it had not begun."""
         if slot.process.is_alive():
             slot.process.kill()
         slot.process.join(timeout=5)
         slot.conn.close()
         index = self._slots.index(slot)
-        self._slots[index] = self._spawn()
+        fresh = self._spawn()
+        self._slots[index] = fresh
         self.respawned += 1
+        for item in resend:
+            self._send(fresh, item)
+
+    @staticmethod
+    def _send(slot: _Slot, item: tuple[int, Any]) -> None:
+        slot.queue.append(item)
+        # If the worker died, its sentinel reports it in _wait.
+        with contextlib.suppress(OSError, ValueError):
+            slot.conn.send(item)
 
     def run(self, tasks: Iterable[Any], cancel: threading.Event | None = None) -> Iterator[Outcome]:
         """Run tasks, yielding outcomes as they finish (in no particular order).
@@ -205,26 +225,22 @@ class WorkerPool:
         exhausted = False
         next_id = 0
         while True:
-            cancelled = cancel is not None and cancel.is_set()
-            if cancelled:
-                for slot in self._slots:
-                    if slot.task_id is not None:
-                        slot.task_id = None
-                        self._replace(slot)
+            if cancel is not None and cancel.is_set():
+                for slot in list(self._slots):
+                    if slot.queue:
+                        slot.queue.clear()
+                        self._replace(slot, [])
                 return
             for slot in self._slots:
-                if slot.task_id is None and not exhausted:
+                while len(slot.queue) < self._depth and not exhausted:
                     try:
                         task = next(pending)
                     except StopIteration:
                         exhausted = True
                         break
-                    slot.task_id, slot.task, slot.partial, slot.deadline = next_id, task, None, None
+                    self._send(slot, (next_id, task))
                     next_id += 1
-                    # If the worker died, its sentinel reports it below.
-                    with contextlib.suppress(OSError, ValueError):
-                        slot.conn.send((slot.task_id, task))
-            busy = [s for s in self._slots if s.task_id is not None]
+            busy = [s for s in self._slots if s.queue]
             if not busy:
                 if exhausted:
                     return
@@ -260,20 +276,25 @@ class WorkerPool:
             return self._fail(
                 slot, CRASHED, f"worker process {_describe_exit(slot.process.exitcode)}"
             )
-        if task_id != slot.task_id:
+        if not slot.queue or task_id != slot.queue[0][0]:
             return None
         if kind == "phase":
             slot.partial = payload
             slot.deadline = time.monotonic() + self._time_limit
             return None
-        task, partial = slot.task, slot.partial
-        slot.task_id, slot.task, slot.partial, slot.deadline = None, None, None, None
+        _, task = slot.queue.popleft()
+        partial = slot.partial
+        slot.reset_head()
         if kind == "done":
             return Outcome(task=task, result=payload)
         return Outcome(task=task, failure=ERROR, detail=str(payload), partial=partial)
 
     def _fail(self, slot: _Slot, failure: str, detail: str) -> Outcome:
-        outcome = Outcome(task=slot.task, failure=failure, detail=detail, partial=slot.partial)
-        slot.task_id, slot.task, slot.partial, slot.deadline = None, None, None, None
-        self._replace(slot)
+        """The worker's current task failed: report it, restart the worker with the rest."""
+        _, task = slot.queue.popleft()
+        outcome = Outcome(task=task, failure=failure, detail=detail, partial=slot.partial)
+        rest = list(slot.queue)
+        slot.queue.clear()
+        slot.reset_head()
+        self._replace(slot, rest)
         return outcome
