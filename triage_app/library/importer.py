@@ -6,13 +6,22 @@ import hashlib
 import itertools
 import json
 import time
+from array import array
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from triage_app.hashsets import HashEntry, HashListError, ParseReport, check_usable, parse
-from triage_app.library.set_index import SetIndex, index_folder, u64_to_signed
+import numpy as np
+
+from triage_app.hashsets import HashListError, ParseReport, check_usable, parse
+from triage_app.library.set_index import (
+    EXACT_KINDS,
+    NEAR_KINDS,
+    SetIndex,
+    index_folder,
+    u64_to_signed,
+)
 from triage_app.schemes import load_scheme
 from triage_app.storage.library_store import HashSetInfo, LibraryError, LibraryStore
 
@@ -40,20 +49,30 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _row(entry: HashEntry) -> tuple[Any, ...]:
-    return (
-        bytes.fromhex(entry.md5) if entry.md5 else None,
-        bytes.fromhex(entry.sha1) if entry.sha1 else None,
-        bytes.fromhex(entry.sha256) if entry.sha256 else None,
-        u64_to_signed(int(entry.phash, 16)) if entry.phash else None,
-        u64_to_signed(int(entry.dhash, 16)) if entry.dhash else None,
-        entry.category,
-        entry.name,
-        entry.note,
-        entry.photodna,
-        json.dumps(entry.extra, sort_keys=True) if entry.extra else None,
-        entry.line,
-    )
+class _KeyCollector:
+    """Index keys gathered while a list streams in: 8 bytes per hash and per id."""
+
+    def __init__(self) -> None:
+        self.exact = {k: (array("Q"), array("q")) for k in EXACT_KINDS}
+        self.near = {k: (array("Q"), array("q")) for k in NEAR_KINDS}
+
+    def arrays(self) -> tuple[dict[str, tuple[Any, Any]], dict[str, tuple[Any, Any]]]:
+        def pack(pairs: dict[str, tuple[array[int], array[int]]]) -> dict[str, tuple[Any, Any]]:
+            return {
+                k: (np.frombuffer(v, dtype=np.uint64), np.frombuffer(i, dtype=np.int64))
+                for k, (v, i) in pairs.items()
+            }
+
+        return pack(self.exact), pack(self.near)
+
+
+def _hex64(value: str | None) -> int | None:
+    if not value or len(value) != 16:
+        return None
+    try:
+        return int(value, 16)
+    except ValueError:
+        return None
 
 
 def infer_scheme(fmt: str, profile: str | None, categories: set[str]) -> str | None:
@@ -109,8 +128,52 @@ def import_hash_list(
             categories: set[str] = set()
             batch: list[tuple[Any, ...]] = []
             pending = [first] if first is not None else []
+            keys = _KeyCollector()
+            md5_k, md5_i = keys.exact["md5"]
+            sha1_k, sha1_i = keys.exact["sha1"]
+            sha256_k, sha256_i = keys.exact["sha256"]
+            ph_k, ph_i = keys.near["phash"]
+            cph_k, cph_i = keys.near["cphash"]
+            entry_id = library.next_entry_id()
+            fromhex, dumps = bytes.fromhex, json.dumps
             for entry in itertools.chain(pending, entries):
-                batch.append(_row(entry))
+                md5, sha1, sha256, phash = entry.md5, entry.sha1, entry.sha256, entry.phash
+                if md5:
+                    md5_k.append(int(md5[:16], 16))
+                    md5_i.append(entry_id)
+                if sha1:
+                    sha1_k.append(int(sha1[:16], 16))
+                    sha1_i.append(entry_id)
+                if sha256:
+                    sha256_k.append(int(sha256[:16], 16))
+                    sha256_i.append(entry_id)
+                phash_int = int(phash, 16) if phash else None
+                if phash_int is not None:
+                    ph_k.append(phash_int)
+                    ph_i.append(entry_id)
+                extra = entry.extra
+                if extra:
+                    centre = _hex64(extra.get("cphash"))
+                    if centre is not None:
+                        cph_k.append(centre)
+                        cph_i.append(entry_id)
+                batch.append(
+                    (
+                        entry_id,
+                        fromhex(md5) if md5 else None,
+                        fromhex(sha1) if sha1 else None,
+                        fromhex(sha256) if sha256 else None,
+                        u64_to_signed(phash_int) if phash_int is not None else None,
+                        u64_to_signed(int(entry.dhash, 16)) if entry.dhash else None,
+                        entry.category,
+                        entry.name,
+                        entry.note,
+                        entry.photodna,
+                        dumps(extra, sort_keys=True) if extra else None,
+                        entry.line,
+                    )
+                )
+                entry_id += 1
                 if entry.category is not None and len(categories) < _CATEGORY_SAMPLE:
                     categories.add(entry.category)
                 if len(batch) >= BATCH:
@@ -130,7 +193,8 @@ def import_hash_list(
                 profile=report.profile,
                 scheme=scheme or infer_scheme(detected, report.profile, categories),
             )
-            SetIndex.build(library, set_id).save(index_folder(library, info))
+            exact, near = keys.arrays()
+            SetIndex.from_arrays(exact, near).save(index_folder(library, info))
         except BaseException:
             library.abort_import(set_id)
             raise

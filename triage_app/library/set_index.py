@@ -102,20 +102,28 @@ class SetIndex:
                     if value is not None:
                         near_values[kind].append(np.array([value], dtype=np.uint64))
                         near_ids[kind].append(ids[i : i + 1])
+        return cls.from_arrays(
+            {k: (np.concatenate(prefixes[k]), np.concatenate(exact_ids[k]))
+             for k in EXACT_KINDS if prefixes[k]},
+            {k: (np.concatenate(near_values[k]), np.concatenate(near_ids[k]))
+             for k in NEAR_KINDS if near_values[k]},
+        )  # fmt: skip
+
+    @classmethod
+    def from_arrays(
+        cls,
+        exact: dict[str, tuple[U64, I64]],
+        near: dict[str, tuple[U64, I64]],
+    ) -> SetIndex:
+        """Build from (8-byte prefix or 64-bit hash, entry id) arrays per kind."""
         index = cls()
-        for kind in EXACT_KINDS:
-            if prefixes[kind]:
-                keys = np.concatenate(prefixes[kind])
-                owners = np.concatenate(exact_ids[kind])
+        for kind, (keys, owners) in exact.items():
+            if keys.size:
                 order = np.argsort(keys, kind="stable")
                 index.exact[kind] = (keys[order], owners[order])
-        for kind in NEAR_KINDS:
-            if near_values[kind]:
-                index.near[kind] = HammingIndex.build(
-                    np.concatenate(near_values[kind]),
-                    np.concatenate(near_ids[kind]),
-                    MAX_NEAR_DISTANCE,
-                )
+        for kind, (values, owners) in near.items():
+            if values.size:
+                index.near[kind] = HammingIndex.build(values, owners, MAX_NEAR_DISTANCE)
         return index
 
     def save(self, folder: Path) -> None:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
 
-from sqlalchemy import Engine, delete, select, update
+from sqlalchemy import Engine, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from triage_app import __version__
@@ -35,8 +35,8 @@ READY = "ready"
 
 #: Column order of rows passed to ``add_entries``.
 ENTRY_COLUMNS = (
-    "md5", "sha1", "sha256", "phash", "dhash", "category", "name", "note", "photodna", "extra",
-    "line",
+    "id", "md5", "sha1", "sha256", "phash", "dhash", "category", "name", "note", "photodna",
+    "extra", "line",
 )  # fmt: skip
 
 
@@ -227,17 +227,22 @@ class LibraryStore:
             session.flush()
             return row.id
 
+    def next_entry_id(self) -> int:
+        """The id the next entry will get (ids are assigned by the one importer at a time)."""
+        with self._read() as session:
+            return int(session.scalar(select(func.max(Entry.id))) or 0) + 1
+
     def add_entries(self, set_id: int, rows: Sequence[tuple[Any, ...]]) -> None:
-        """Insert entry rows (columns as ``ENTRY_COLUMNS``) in one transaction."""
+        """Insert entry rows (columns as ``ENTRY_COLUMNS``, id first) in one transaction."""
         if not rows:
             return
-        columns = ", ".join(("set_id", *ENTRY_COLUMNS))
+        columns = ", ".join(("id", "set_id", *ENTRY_COLUMNS[1:]))
         marks = ", ".join("?" * (len(ENTRY_COLUMNS) + 1))
         sql = f"INSERT INTO entries ({columns}) VALUES ({marks})"
         with self._writer.begin() as conn:
             cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
             try:
-                cursor.executemany(sql, [(set_id, *row) for row in rows])
+                cursor.executemany(sql, [(row[0], set_id, *row[1:]) for row in rows])
             finally:
                 cursor.close()
 
