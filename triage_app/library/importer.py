@@ -57,11 +57,17 @@ class _KeyCollector:
         self.near = {k: (array("Q"), array("q")) for k in NEAR_KINDS}
 
     def arrays(self) -> tuple[dict[str, tuple[Any, Any]], dict[str, tuple[Any, Any]]]:
+        """Hand the keys over as numpy arrays (moved: the collector keeps no reference)."""
+
         def pack(pairs: dict[str, tuple[array[int], array[int]]]) -> dict[str, tuple[Any, Any]]:
-            return {
-                k: (np.frombuffer(v, dtype=np.uint64), np.frombuffer(i, dtype=np.int64))
-                for k, (v, i) in pairs.items()
-            }
+            out = {}
+            for kind in list(pairs):
+                values, ids = pairs.pop(kind)
+                out[kind] = (
+                    np.frombuffer(values, dtype=np.uint64),
+                    np.frombuffer(ids, dtype=np.int64),
+                )
+            return out
 
         return pack(self.exact), pack(self.near)
 
@@ -193,6 +199,7 @@ def import_hash_list(
                 profile=report.profile,
                 scheme=scheme or infer_scheme(detected, report.profile, categories),
             )
+            del md5_k, md5_i, sha1_k, sha1_i, sha256_k, sha256_i, ph_k, ph_i, cph_k, cph_i
             exact, near = keys.arrays()
             SetIndex.from_arrays(exact, near).save(index_folder(library, info))
         except BaseException:

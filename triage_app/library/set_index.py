@@ -115,15 +115,23 @@ class SetIndex:
         exact: dict[str, tuple[U64, I64]],
         near: dict[str, tuple[U64, I64]],
     ) -> SetIndex:
-        """Build from (8-byte prefix or 64-bit hash, entry id) arrays per kind."""
+        """Build from (8-byte prefix or 64-bit hash, entry id) arrays per kind.
+
+        The dicts are emptied as each kind is indexed, so the caller's arrays
+        can be freed one by one and peak memory stays near one kind's worth.
+        """
         index = cls()
-        for kind, (keys, owners) in exact.items():
+        for kind in list(exact):
+            keys, owners = exact.pop(kind)
             if keys.size:
                 order = np.argsort(keys, kind="stable")
                 index.exact[kind] = (keys[order], owners[order])
-        for kind, (values, owners) in near.items():
+            del keys, owners
+        for kind in list(near):
+            values, owners = near.pop(kind)
             if values.size:
                 index.near[kind] = HammingIndex.build(values, owners, MAX_NEAR_DISTANCE)
+            del values, owners
         return index
 
     def save(self, folder: Path) -> None:
