@@ -39,6 +39,10 @@ GRADE_UNDONE = "grade undone"
 REVEAL = "reveal"
 EXPORT = "export"
 SIGN_OFF = "sign-off"
+# Supervision: blind second grading (QA) and sign-off.
+QA_SAMPLE = "qa sample drawn"
+QA_SECOND_GRADE = "qa second grade"
+QA_ADJUDICATED = "qa adjudicated"
 
 
 def payload_text(payload: dict[str, Any]) -> str:

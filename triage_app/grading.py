@@ -11,14 +11,15 @@ transaction as the grade.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from triage_app import audit
 from triage_app.errors import TriageError
-from triage_app.session import CaseSession
+from triage_app.session import CaseSession, PermissionDeniedError
 from triage_app.storage.audit_log import AuditNote
+from triage_app.storage.qa_store import ChangeAfterSignOffError, QaStore
 from triage_app.storage.review_store import CurrentGrade, GradeWrite
 
 MANUAL = "manual"
@@ -64,7 +65,28 @@ def _state(grade: CurrentGrade | None) -> dict[str, Any] | None:
     }
 
 
+def _apply(
+    session: CaseSession,
+    item_ids: Sequence[int],
+    plan: Callable[[dict[int, CurrentGrade]], list[GradeWrite]],
+) -> list[GradeWrite]:
+    """Apply grade writes; the store's sign-off guard (a reason is needed after sign-off)
+    is reported as a grading refusal, so the CLI and the GUI ask for a reason as usual."""
+    try:
+        return session.review.apply_grades(session.account, item_ids, plan)
+    except ChangeAfterSignOffError as exc:
+        raise GradingError(str(exc)) from exc
+
+
 def _check_items(session: CaseSession, item_ids: Sequence[int]) -> list[int]:
+    # Blind QA (supervision): an account grading a QA sample blind does not grade the
+    # case meanwhile (refusals and outcomes would show the grades it must not see).
+    blind = QaStore(session.store).open_blind_rounds(session.account.id)
+    if blind:
+        raise PermissionDeniedError(
+            f"grading is refused while you grade QA round {', '.join(map(str, blind))} blind; "
+            "finish the sample first ('triage qa grade')"
+        )
     ids = list(dict.fromkeys(int(i) for i in item_ids))
     if not ids:
         raise GradingError("no items given")
@@ -177,7 +199,7 @@ def grade(
                 outcome.propagated.append(member)
         return writes
 
-    session.review.apply_grades(session.account, everyone, plan)
+    _apply(session, everyone, plan)
     return outcome
 
 
@@ -234,7 +256,7 @@ def confirm(
             outcome.graded.append(item)
         return writes
 
-    session.review.apply_grades(session.account, ids, plan)
+    _apply(session, ids, plan)
     return outcome
 
 
@@ -270,7 +292,7 @@ def undo_propagation(session: CaseSession, source_item: int) -> list[int]:
             )
         return writes
 
-    return [w.item_id for w in session.review.apply_grades(session.account, targets, plan)]
+    return [w.item_id for w in _apply(session, targets, plan)]
 
 
 def undo_last(session: CaseSession, item_id: int, *, reason: str = "undone by examiner") -> bool:
@@ -301,7 +323,7 @@ def undo_last(session: CaseSession, item_id: int, *, reason: str = "undone by ex
             )
         ]
 
-    return bool(session.review.apply_grades(session.account, [item_id], plan))
+    return bool(_apply(session, [item_id], plan))
 
 
 def grade_part(session: CaseSession, item_id: int, part: int, category: str) -> str:
@@ -337,7 +359,7 @@ def grade_part(session: CaseSession, item_id: int, part: int, category: str) -> 
             )
         ]
 
-    session.review.apply_grades(session.account, [item_id], plan)
+    _apply(session, [item_id], plan)
     return worst
 
 
@@ -349,11 +371,21 @@ def apply_list_grades(session: CaseSession) -> GradeOutcome:
     rows = [r for r in session.review.review_items() if r["kind"] == "exact" and r["category"]]
     wanted = {r["id"]: r["category"] for r in rows}
     outcome = GradeOutcome()
+    # Items of a signed-off exhibit are not graded from a list: after sign-off every
+    # change needs a person's reason (supervision). They are reported instead.
+    signed = QaStore(session.store).covering_sign_offs(list(wanted))
 
     def plan(current: dict[int, CurrentGrade]) -> list[GradeWrite]:
         writes = []
         for item, code in wanted.items():
             old = current.get(item)
+            if item in signed:
+                if old is None or old.category != code:
+                    outcome.conflicts.append(
+                        f"item {item}: its exhibit is signed off; the hash list says {code} "
+                        "(grade it by hand, with a reason, if that is right)"
+                    )
+                continue
             if old is not None and old.source != FROM_LIST:
                 if old.category != code:
                     outcome.conflicts.append(
@@ -379,5 +411,5 @@ def apply_list_grades(session: CaseSession) -> GradeOutcome:
             outcome.graded.append(item)
         return writes
 
-    session.review.apply_grades(session.account, list(wanted), plan)
+    _apply(session, list(wanted), plan)
     return outcome

@@ -19,7 +19,7 @@ from triage_app.viewer.settings import ViewerSettings, load_viewer_settings
 
 def test_every_menu_and_main_action_is_reachable_from_the_keyboard(window: MainWindow) -> None:
     titles = [a.text() for a in window.menuBar().actions()]
-    assert titles == ["&File", "&Hash sets", "&View", "&Grade", "&Help"]
+    assert titles == ["&File", "&Hash sets", "&View", "&Grade", "&Supervision", "&Help"]
     for action in (window.act_open, window.act_new, window.act_ingest, window.act_hashsets,
                    window.act_match, window.act_undo, window.act_collapse, window.act_settings,
                    window.act_focus_filter, window.act_switch_pane):  # fmt: skip

@@ -1,4 +1,5 @@
-"""``triage audit verify`` and ``triage audit export``."""
+"""``triage audit verify`` and ``triage audit export`` (``audit list`` and the export's
+filters and PDF come from :mod:`triage_app.cli.supervision_commands`)."""
 
 from __future__ import annotations
 
@@ -12,17 +13,19 @@ from typing import Any
 
 from triage_app import audit
 from triage_app.audit import verify_rows
+from triage_app.cli import supervision_commands
 from triage_app.cli.signin import add_user_option, open_session
 from triage_app.errors import TriageError
 from triage_app.fileio import atomic_write_bytes
 from triage_app.storage.audit_log import AuditNote
+from triage_app.supervision import qa
 
 FIELDS = ("seq", "time_utc", "user", "action", "object", "payload", "prev_hash", "hash")
 
 
 def register(sub: Any) -> None:
     """Add the audit command group."""
-    a = sub.add_parser("audit", help="verify or export the audit trail")
+    a = sub.add_parser("audit", help="verify, list or export the audit trail")
     a_sub = a.add_subparsers(dest="audit_command", required=True, metavar="ACTION")
     v = a_sub.add_parser("verify", help="check the hash chain; print the head")
     v.add_argument("case_dir", type=Path, metavar="CASE_DIR")
@@ -36,9 +39,17 @@ def register(sub: Any) -> None:
     e = a_sub.add_parser("export", help="write the audit trail to a file")
     e.add_argument("case_dir", type=Path, metavar="CASE_DIR")
     e.add_argument("--out", type=Path, required=True, metavar="FILE")
-    e.add_argument("--format", choices=("csv", "json"), default="csv")
+    e.add_argument(
+        "--format",
+        choices=("csv", "json", "pdf"),
+        default="csv",
+        help="csv or json: the whole log as stored; with a filter, or pdf, the supervisor's "
+        "review with the filter, the chain's verdict and the head",
+    )
     add_user_option(e)
     e.set_defaults(func=cmd_export)
+    # Supervisor review: `audit list`, and filters/PDF on `audit export` (supervision).
+    supervision_commands.register_audit(a_sub, e)
 
 
 def _parse_head(text: str) -> tuple[int, str]:
@@ -78,6 +89,7 @@ def render(rows: list[dict[str, Any]], fmt: str) -> bytes:
 def cmd_export(args: argparse.Namespace) -> int:
     """Export the log."""
     with open_session(args) as session:
+        qa.refuse_if_blind(session, "exporting the audit trail")  # blind QA (supervision)
         rows = [{f: getattr(r, f) for f in FIELDS} for r in session.review.audit_rows()]
         data = render(rows, args.format)
         try:

@@ -14,6 +14,7 @@ from triage_app.cli.progress_bar import ProgressBar
 from triage_app.cli.signin import add_user_option, open_session
 from triage_app.ingest.pipeline import IngestOptions, IngestResult, ingest
 from triage_app.item_json import item_to_json
+from triage_app.supervision.qa import refuse_if_blind
 from triage_app.workflow import refresh
 
 
@@ -91,6 +92,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 def cmd_items(args: argparse.Namespace) -> int:
     """Print items."""
     with open_session(args) as session:
+        refuse_if_blind(session, "listing the items with their grades")  # blind QA (supervision)
         grades = session.review.grades()
         clusters = session.review.clusters()
         sizes: dict[int, int] = {}

@@ -14,6 +14,7 @@ from triage_app.cli import (
     ingest_commands,
     report_commands,
     review_commands,
+    supervision_commands,
 )
 from triage_app.errors import TriageError
 
@@ -32,6 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
     review_commands.register(sub)
     audit_commands.register(sub)
     report_commands.register(sub)
+    supervision_commands.register(sub)
     return parser
 
 

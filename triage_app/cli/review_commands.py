@@ -11,6 +11,7 @@ from triage_app import grading
 from triage_app.cli.signin import add_user_option, open_session
 from triage_app.clusters import status
 from triage_app.errors import TriageError
+from triage_app.supervision.qa import refuse_if_blind
 
 
 def register(sub: Any) -> None:
@@ -111,6 +112,7 @@ def cmd_undo(args: argparse.Namespace) -> int:
 def cmd_history(args: argparse.Namespace) -> int:
     """Show an item's grade history."""
     with open_session(args) as session:
+        refuse_if_blind(session, "an item's grade history")  # blind QA (supervision)
         rows = session.review.history(args.item)
     if args.json:
         print(json.dumps(rows, indent=2))

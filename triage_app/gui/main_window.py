@@ -29,18 +29,23 @@ from PySide6.QtWidgets import (
 )
 
 from triage_app import __version__
-from triage_app.accounts import PASSWORD_ENV, USER_ENV, hash_password
+from triage_app.accounts import PASSWORD_ENV, SUPERVISOR, USER_ENV, hash_password
 from triage_app.exposure import Exposure, exposure, record_reveal, start_of_today_utc
 from triage_app.gui.exposure_meter import BreakReminder, ExposureMeter
 from triage_app.gui.gallery_panel import GalleryPanel
 from triage_app.gui.grading_controller import GradingController
 from triage_app.gui.hashsets_dialog import HashSetsDialog, refresh_text
 from triage_app.gui.ingest_dialog import IngestDialog, run_ingest
+from triage_app.gui.qa_blind_dialog import BlindGradingDialog
+from triage_app.gui.qa_dialog import QaDialog
 from triage_app.gui.settings_dialog import SettingsDialog
 from triage_app.gui.signin_dialog import NewCase, NewCaseDialog, SignInDialog
+from triage_app.gui.signoff_dialog import SignOffDialog
+from triage_app.gui.supervisor_view import SupervisorView
 from triage_app.gui.workers import JobQueue
-from triage_app.session import CaseSession
+from triage_app.session import CaseSession, PermissionDeniedError
 from triage_app.storage.case_store import CaseStore
+from triage_app.supervision.qa import open_blind_rounds
 from triage_app.viewer.settings import TILE_RANGE, ViewerSettings, load_viewer_settings
 from triage_app.viewer.settings import save_viewer_settings as _save_settings
 from triage_app.workflow import RefreshResult, refresh
@@ -99,6 +104,10 @@ class MainWindow(QMainWindow):
         self.case_dir: Path | None = None
         self.grading: GradingController | None = None
         self._ingest_dialog: IngestDialog | None = None
+        self.supervisor_view: SupervisorView | None = None
+        self.sign_off_dialog: SignOffDialog | None = None
+        self.blind_dialog: BlindGradingDialog | None = None
+        self.qa_dialog: QaDialog | None = None
         self.setWindowTitle(f"Triage workstation {__version__}")
         self.resize(1280, 820)
         self.writer = JobQueue("writer", threads=1, parent=self)
@@ -204,6 +213,25 @@ class MainWindow(QMainWindow):
         self.act_details.setChecked(True)
         self.filter_group = QActionGroup(self)
         self.filter_actions: dict[str, QAction] = {}
+        # Supervision: offered to supervisors only (see _update_enabled); refused otherwise.
+        self.act_supervisor = self._action(
+            "&Audit trail and examiner statistics…",
+            self.open_supervisor_view,
+            "Ctrl+Shift+A",
+            "Review the audit trail: filters, verification, per-examiner statistics, export",
+        )
+        self.act_qa = self._action(
+            "Blind second grading (&QA)…",
+            self.open_qa,
+            "Ctrl+Shift+Q",
+            "Draw a sample for blind second grading; agreement, kappa; adjudicate",
+        )
+        self.act_sign_off = self._action(
+            "&Sign off exhibit or case…",
+            self.open_sign_off,
+            "Ctrl+Shift+S",
+            "Record a supervisor's sign-off with the audit head, the counts and the QA result",
+        )
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
@@ -227,6 +255,13 @@ class MainWindow(QMainWindow):
             self.view_menu.addAction(action)
         self.view_menu.addAction(self.act_switch_pane)
         self.grade_menu = bar.addMenu("&Grade")
+        self.supervision_menu = bar.addMenu("&Supervision")
+        self.supervision_menu.setToolTipsVisible(True)
+        self.supervision_menu.addAction(self.act_supervisor)
+        self.supervision_menu.addAction(self.act_qa)
+        self.supervision_menu.addAction(self.act_sign_off)
+        self.supervision_hint = self.supervision_menu.addAction("(for supervisor accounts)")
+        self.supervision_hint.setEnabled(False)
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(self._action("&Keyboard shortcuts", self._show_keys, "F1"))
         help_menu.addAction(self._action("&About", self._about))
@@ -304,6 +339,15 @@ class MainWindow(QMainWindow):
             action.setEnabled(open_)
         self.act_undo.setEnabled(bool(open_ and self.grading and self.grading.undo_stack))
         self.filter_combo.setEnabled(open_)
+        supervisor = bool(self.session and self.session.account.role == SUPERVISOR)
+        for action, tip in (
+            (self.act_supervisor, "Review the audit trail (supervisors only)"),
+            (self.act_qa, "Blind second grading (supervisors only)"),
+            (self.act_sign_off, "Sign off an exhibit or the case (supervisors only)"),
+        ):
+            action.setEnabled(supervisor)
+            action.setToolTip(tip if supervisor or not open_ else f"{tip}: you are an examiner")
+        self.supervision_hint.setVisible(not supervisor)
 
     # -- messages -------------------------------------------------------------------------
 
@@ -353,13 +397,31 @@ class MainWindow(QMainWindow):
             login, password = dialog.login.text().strip(), dialog.password.text()
         self.say(f"Signing in to {case_dir}…")
         who, secret = login, password
+
+        def sign_in() -> tuple[CaseSession, list[int]]:
+            session = CaseSession.sign_in(Path(case_dir), who, secret, client="gui")
+            try:
+                return session, open_blind_rounds(session)
+            except BaseException:
+                session.close()
+                raise
+
         self.writer.submit(
-            lambda: CaseSession.sign_in(Path(case_dir), who, secret, client="gui"),
-            lambda session: self._signed_in(Path(case_dir), session),
+            sign_in,
+            lambda result: self._signed_in(Path(case_dir), *result),
             lambda exc: self.show_error("Cannot open case", str(exc)),
         )
 
-    def _signed_in(self, case_dir: Path, session: CaseSession) -> None:
+    def _signed_in(
+        self, case_dir: Path, session: CaseSession, blind_rounds: list[int] | None = None
+    ) -> None:
+        self._close_blind()
+        if blind_rounds:
+            # Blind QA (supervision): the gallery shows grades, so it stays closed to an
+            # account grading a sample of this case blind; it gets the sample only.
+            self.close_case()
+            self._open_blind_grading(session, blind_rounds)
+            return
         self.close_case()
         self.session = session
         self.case_dir = case_dir
@@ -389,6 +451,7 @@ class MainWindow(QMainWindow):
         if session is None:
             return
         self.breaks.stop()
+        self._close_supervision()
         self.panel.detach()
         if self.grading is not None:
             self.grading.close()
@@ -420,6 +483,7 @@ class MainWindow(QMainWindow):
         """Cancel an ingest, blur, close the case and wait for the writer to finish."""
         if self._ingest_dialog is not None:
             self._ingest_dialog.cancel_event.set()
+        self._close_blind()
         self.close_case()
         self.breaks.stop()
         self.writer.shutdown()
@@ -600,6 +664,127 @@ class MainWindow(QMainWindow):
             self.panel.reload()
 
         self.writer.submit(lambda: refresh(session, library), done)
+
+    # -- supervision ----------------------------------------------------------------------
+
+    def _supervisor_session(self, what: str) -> CaseSession | None:
+        """The session if its account may do ``what`` (a supervisor); else say why, None."""
+        session = self.session
+        if session is None:
+            return None
+        try:
+            session.require_role(SUPERVISOR, what)
+        except PermissionDeniedError as exc:
+            self.show_error("Supervisors only", str(exc))
+            return None
+        return session
+
+    def open_supervisor_view(self) -> None:
+        """Open (or raise) the supervisor view of the audit trail."""
+        session = self._supervisor_session("the supervisor view")
+        if session is None:
+            return
+        if self.supervisor_view is None:
+            view = SupervisorView(session, self.writer, self)
+            view.exported.connect(lambda result: self.say(f"Exported the audit trail review to "
+                                                           f"{result.path}"))  # fmt: skip
+            view.finished.connect(lambda _=0: self._forget_view(view))
+            self.supervisor_view = view
+        if self.supervisor_view.isVisible():
+            self.supervisor_view.raise_()
+            self.supervisor_view.activateWindow()
+        else:
+            self.supervisor_view.show()
+
+    def open_qa(self) -> None:
+        """Open (or raise) the QA panel: sampling, agreement, adjudication."""
+        session = self._supervisor_session("blind second grading")
+        if session is None:
+            return
+        if self.qa_dialog is None:
+            dialog = QaDialog(session, self.writer, self)
+            dialog.finished.connect(lambda _=0: self._forget_qa(dialog))
+            dialog.adjudicated.connect(lambda _result: self.panel.reload())
+            self.qa_dialog = dialog
+        if self.qa_dialog.isVisible():
+            self.qa_dialog.raise_()
+            self.qa_dialog.activateWindow()
+        else:
+            self.qa_dialog.show()
+
+    def _forget_qa(self, dialog: QaDialog) -> None:
+        if self.qa_dialog is dialog:
+            self.qa_dialog = None
+        dialog.deleteLater()
+
+    def _forget_view(self, view: SupervisorView) -> None:
+        if self.supervisor_view is view:
+            self.supervisor_view = None
+        view.deleteLater()
+
+    def open_sign_off(self) -> None:
+        """Open the sign-off dialog (window-modal; does not block)."""
+        session = self._supervisor_session("signing off")
+        if session is None:
+            return
+        if self.sign_off_dialog is not None:
+            self.sign_off_dialog.raise_()
+            return
+        dialog = SignOffDialog(session, self.writer, self)
+        dialog.signed.connect(
+            lambda result: self.say(
+                f"Signed off {result.sign_off.object}: head {result.sign_off.head_seq} "
+                f"{result.sign_off.head_hash}"
+            )
+        )
+        dialog.finished.connect(lambda _=0: self._forget_sign_off(dialog))
+        self.sign_off_dialog = dialog
+        dialog.open()
+
+    def _forget_sign_off(self, dialog: SignOffDialog) -> None:
+        if self.sign_off_dialog is dialog:
+            self.sign_off_dialog = None
+        dialog.deleteLater()
+
+    def _open_blind_grading(self, session: CaseSession, rounds: list[int]) -> None:
+        """Show the blind sample (instead of the gallery); the session closes with it."""
+        self._close_blind()
+        dialog = BlindGradingDialog(
+            session,
+            self.writer,
+            rounds[0],
+            cells=self.settings.blur_cells,
+            reveal_seconds=self.settings.reveal_seconds,
+            parent=self,
+        )
+        dialog.revealed.connect(lambda _item, seconds: self.meter.add(seconds))
+        dialog.finished.connect(lambda _=0: self._blind_closed(dialog))
+        self.blind_dialog = dialog
+        self.say(
+            f"Blind second grading of QA round {rounds[0]}: the gallery stays closed until the "
+            "sample is complete"
+        )
+        dialog.show()
+
+    def _blind_closed(self, dialog: BlindGradingDialog) -> None:
+        if self.blind_dialog is dialog:
+            self.blind_dialog = None
+        self.writer.submit(dialog.session.close)
+        dialog.deleteLater()
+        self.say("Blind second grading closed; open the case again to go on")
+
+    def _close_blind(self) -> None:
+        if self.blind_dialog is not None:
+            self.blind_dialog.close()  # finished -> _blind_closed closes the session
+
+    def _close_supervision(self) -> None:
+        for window in (self.supervisor_view, self.sign_off_dialog, self.qa_dialog):
+            if window is not None:
+                window.close()
+                window.shutdown()
+        self.supervisor_view = None
+        self.sign_off_dialog = None
+        self.qa_dialog = None
 
     # -- help -------------------------------------------------------------------------------
 

@@ -25,7 +25,11 @@ Sections, in order:
     every entry of every exhibit (graded or not, failed and skipped too), by
     exhibit then item id: path (``\\xNN`` for bytes that are not UTF-8, with
     ``path_hex`` then holding the exact bytes), size, hashes, media, status,
-    reason, category, grade source, examiner, time graded, EXIF date.
+    reason, category, grade source, examiner, time graded, EXIF date, and
+    ``changed_after_sign_off`` (``true`` when the grade changed after a sign-off).
+``after_sign_off``
+    each grade change made after a sign-off covering the item: before and
+    after, who, when, why, and the sign-off it followed.
 
 Cells are written as they are: a value that begins with ``=``, ``+``, ``-`` or
 ``@`` is not altered (the listing must match the evidence), so open the file
@@ -51,7 +55,12 @@ ITEM_COLUMNS = (
     "section", "exhibit", "item_id", "path", "path_hex", "entry_kind", "status", "reason",
     "size", "md5", "sha1", "sha256", "media", "format", "decode_status", "category",
     "category_label", "grade_source", "how_graded", "examiner", "graded_at", "exif_datetime",
-    "modified_utc", "match_kind", "match_set",
+    "modified_utc", "match_kind", "match_set", "changed_after_sign_off",
+)  # fmt: skip
+AFTER_SIGN_OFF_COLUMNS = (
+    "section", "item_id", "exhibit", "old_category", "old_source", "new_category", "new_source",
+    "changed_by", "changed_at", "reason", "audit_seq", "signed_off", "signed_off_by",
+    "signed_off_at", "sign_off_audit_seq",
 )  # fmt: skip
 SUMMARY_COLUMNS = ("section", "scope", "exhibit", "row", "label", "media", "files", "unique")
 
@@ -121,6 +130,15 @@ def render_csv(data: ReportData) -> bytes:
                 i.category, i.category_label, i.grade_source,
                 i.how_graded if i.graded else None, i.examiner, i.graded_at, i.exif_datetime,
                 i.modified_utc, i.match_kind, i.match_set,
+                str(i.changed_after_sign_off).lower(),
             ]
+        )  # fmt: skip
+    w.writerow([])
+    w.writerow(AFTER_SIGN_OFF_COLUMNS)
+    for c in data.changes_after_sign_off:
+        w.writerow(
+            ["after_sign_off", c.item_id, c.exhibit, c.old_category, c.old_source,
+             c.new_category, c.new_source, c.user, c.time_utc, c.reason, c.audit_seq,
+             c.sign_off_object, c.sign_off_by, c.sign_off_time, c.sign_off_seq]
         )  # fmt: skip
     return out.getvalue().encode("utf-8")

@@ -650,7 +650,7 @@ def _listing_section(data: ReportData, thumbs: dict[int, str] | None) -> _Sectio
                 _td(num(item.size), right=True),
                 _td(f"{e(item.md5)}<br>{e(item.sha1)}", mono=True),
                 _td(f"<b>{e(item.category)}</b>"),
-                _td(e(item.how_graded)),
+                _td(e(item.how_graded) + _after_sign_off_mark(item)),
                 _td(e(item.examiner)),
                 _td(when(item.graded_at, stacked=True)),
                 _td(when(item.exif_datetime, stacked=True)),
@@ -661,6 +661,57 @@ def _listing_section(data: ReportData, thumbs: dict[int, str] | None) -> _Sectio
             rows.append(_tr(cells))
         body.append(_grid(head, rows, widths, "listing"))
     return _Section("Graded items", "".join(body), landscape=True)
+
+
+def _after_sign_off_mark(item: ReportItem) -> str:
+    """The listing's mark on an item changed after sign-off (see the section after it)."""
+    if not item.changed_after_sign_off:
+        return ""
+    return '<br><span class="warning">changed after sign-off</span>'
+
+
+def _after_sign_off_section(data: ReportData) -> _Section:
+    changes = data.changes_after_sign_off
+    if not changes:
+        return _Section(
+            "Changes after sign-off",
+            "<p>No grade was changed after a supervisor's sign-off.</p>"
+            if data.sign_offs
+            else "<p>Nothing has been signed off, so no change can follow a sign-off.</p>",
+        )
+    n = len({c.item_id for c in changes})
+    body = [
+        f"<p>{num(n)} {'item' if n == 1 else 'items'} had a grade changed after a sign-off "
+        f"that covered {'it' if n == 1 else 'them'}; each change needed a reason. Graded items "
+        "so changed are marked "
+        "<i>changed after sign-off</i> in the listing. Times in UTC.</p>"
+    ]
+    rows = [
+        _tr(
+            [
+                _td(str(c.item_id), right=True),
+                _td(e(c.exhibit) + "<br>" + e(c.path)),
+                _td(f"{e(c.old_category or 'none')} ({e(c.old_source or '-')})"),
+                _td(f"<b>{e(c.new_category or 'none')}</b> ({e(c.new_source or '-')})"),
+                _td(f"{e(c.user)}<br>{when(c.time_utc)}<br>audit entry {e(c.audit_seq)}"),
+                _td(e(c.reason)),
+                _td(
+                    f"{e(c.sign_off_object)} by {e(c.sign_off_by)}<br>{when(c.sign_off_time)}"
+                    f"<br>audit entry {e(c.sign_off_seq)}"
+                ),
+            ]
+        )
+        for c in changes
+    ]
+    body.append(
+        _grid(
+            ["Item", "Exhibit and path", "Before", "After", "Changed by, when", "Reason",
+             "Signed off"],
+            rows,
+            [6, 22, 11, 11, 17, 15, 18],
+        )
+    )  # fmt: skip
+    return _Section("Changes after sign-off", "".join(body))
 
 
 def _integrity_section(data: ReportData) -> _Section:
@@ -692,6 +743,7 @@ def sections(data: ReportData, thumbs: dict[int, str] | None = None) -> list[_Se
         _people_section(data),
         _problems_section(data),
         _listing_section(data, thumbs),
+        _after_sign_off_section(data),
         _integrity_section(data),
     ]
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from importlib.metadata import version
 from typing import Any
@@ -27,6 +27,7 @@ from triage_app.reports.counts import Countable, CountTable, count_all, media_of
 from triage_app.schemes import Scheme
 from triage_app.session import CaseSession
 from triage_app.storage import report_queries
+from triage_app.storage.qa_store import QaStore
 from triage_app.storage.review_store import CurrentGrade
 
 #: Attempts at a consistent read before giving up.
@@ -100,6 +101,8 @@ class ReportItem:
     match_set: str | None
     match_on: str | None
     match_distance: int | None
+    #: The item's grade was changed after a sign-off that covered it (supervision).
+    changed_after_sign_off: bool = False
 
     @property
     def graded(self) -> bool:
@@ -212,6 +215,27 @@ class SignOff:
 
 
 @dataclass(frozen=True, slots=True)
+class ChangeAfterSignOff:
+    """A grade change made after a sign-off that covered the item."""
+
+    item_id: int
+    exhibit: str
+    path: str
+    old_category: str | None
+    old_source: str | None
+    new_category: str | None
+    new_source: str | None
+    user: str
+    time_utc: str
+    reason: str | None
+    audit_seq: int | None
+    sign_off_object: str
+    sign_off_by: str
+    sign_off_time: str
+    sign_off_seq: int | None
+
+
+@dataclass(frozen=True, slots=True)
 class ReportData:
     """Everything a report says."""
 
@@ -236,6 +260,8 @@ class ReportData:
     audit_entries: int
     sign_offs: tuple[SignOff, ...]
     warnings: tuple[str, ...]
+    #: Grade changes made after a sign-off (supervision), oldest first.
+    changes_after_sign_off: tuple[ChangeAfterSignOff, ...] = ()
 
     @property
     def totals(self) -> Totals:
@@ -370,7 +396,22 @@ def _read(session: CaseSession) -> dict[str, Any]:
         )
     match_runs = report_queries.match_runs(store)
     threshold = store.setting("near_threshold")
+    # Supervision: grade changes made after a sign-off, and the items they touched.
+    after = tuple(
+        ChangeAfterSignOff(
+            item_id=c.item_id, exhibit=c.exhibit, path=printable_path(c.path)[0],
+            old_category=c.old_category, old_source=c.old_source,
+            new_category=c.new_category, new_source=c.new_source, user=c.user,
+            time_utc=c.time_utc, reason=c.reason, audit_seq=c.audit_seq,
+            sign_off_object="case" if c.sign_off_scope == "case" else f"exhibit {c.exhibit}",
+            sign_off_by=c.sign_off_by, sign_off_time=c.sign_off_time, sign_off_seq=c.sign_off_seq,
+        )
+        for c in QaStore(store).changes_after_sign_off()
+    )  # fmt: skip
+    changed = {c.item_id for c in after}
+    items = tuple(replace(i, changed_after_sign_off=True) if i.id in changed else i for i in items)
     return {
+        "changes_after_sign_off": after,
         "summary": summary,
         "items": items,
         "exhibits": tuple(exhibits),
@@ -509,6 +550,7 @@ def build_report_data(session: CaseSession, *, allow_incomplete: bool = False) -
             if r.action == audit.SIGN_OFF and r.seq <= head[0]
         ),
         warnings=tuple(warnings),
+        changes_after_sign_off=read["changes_after_sign_off"],
     )
 
 

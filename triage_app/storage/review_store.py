@@ -30,6 +30,11 @@ from triage_app.storage.models import (
     PartGrade,
     User,
 )
+from triage_app.storage.qa_store import (
+    ChangeAfterSignOffError,
+    covering_sign_offs,
+    note_change_after_sign_off,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,22 +205,39 @@ class ReviewStore:
             current = self._grades(session, item_ids)
             writes = plan(current)
             now = utc_now()
+            # Sign-off guard (supervision): once an exhibit (or the case) is signed off,
+            # every grade change to its items needs a reason, even a first grade; the
+            # change is marked in its audit entry and recorded as made after sign-off.
+            signed = covering_sign_offs(session, [w.item_id for w in writes])
+            unexplained = [w.item_id for w in writes if w.item_id in signed and not w.reason]
+            if unexplained:
+                raise ChangeAfterSignOffError(
+                    "a grade change after sign-off needs a reason: item "
+                    + ", ".join(map(str, unexplained))
+                    + " belongs to a signed-off exhibit"
+                )
             for w in writes:
                 old = session.get(Grade, w.item_id)
-                seq, _ = append_audit(session, actor.label, [w.note])
-                session.add(
-                    GradeChange(
-                        item_id=w.item_id,
-                        old_category=old.category if old else None,
-                        old_source=old.source if old else None,
-                        new_category=w.category,
-                        new_source=w.source,
-                        user_id=actor.id,
-                        time_utc=now,
-                        reason=w.reason,
-                        audit_seq=seq,
+                note = w.note
+                if w.item_id in signed:
+                    note = AuditNote(
+                        note.action,
+                        note.object,
+                        {**note.payload, "changed_after_sign_off": signed[w.item_id]},
                     )
+                seq, _ = append_audit(session, actor.label, [note])
+                change = GradeChange(
+                    item_id=w.item_id,
+                    old_category=old.category if old else None,
+                    old_source=old.source if old else None,
+                    new_category=w.category,
+                    new_source=w.source,
+                    user_id=actor.id,
+                    time_utc=now,
+                    reason=w.reason,
+                    audit_seq=seq,
                 )
+                session.add(change)
                 if w.category is None:
                     if old is not None:
                         session.delete(old)
@@ -239,6 +261,8 @@ class ReviewStore:
                     old.reason = w.reason
                     old.propagated_from = w.propagated_from
                 session.flush()
+                if w.item_id in signed:
+                    note_change_after_sign_off(session, change.id, signed[w.item_id], w.item_id)
             return writes
 
     def history(self, item_id: int) -> list[dict[str, Any]]:
