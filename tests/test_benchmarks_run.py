@@ -12,23 +12,11 @@ import pytest
 BENCH = Path(__file__).resolve().parents[1] / "benchmarks"
 
 CASES = {
-    "ingest": ["--count", "4", "--naive-count", "2", "--workers", "2"],
-    "match": [
-        "--sizes",
-        "20000",
-        "--queries",
-        "500",
-        "--t",
-        "4",
-        "12",
-        "--faiss-budget",
-        "2",
-        "--tune-seconds",
-        "0.2",
-    ],  # fmt: skip
-    "hashset_import": ["--rows", "3000"],
-    "gallery": ["--items", "2000", "--pages", "3"],
-    "match_quality": ["--size", "small"],
+    "ingest": "--count 4 --naive-count 2 --workers 2".split(),
+    "match": "--sizes 20000 --queries 500 --t 4 12 --faiss-budget 2 --tune-seconds 0.2".split(),
+    "hashset_import": "--rows 3000".split(),
+    "gallery": "--items 2000 --pages 3".split(),
+    "match_quality": "--size small".split(),
 }
 
 
