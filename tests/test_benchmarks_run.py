@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -12,11 +13,13 @@ import pytest
 BENCH = Path(__file__).resolve().parents[1] / "benchmarks"
 
 CASES = {
-    "ingest": "--count 4 --naive-count 2 --workers 2".split(),
-    "match": "--sizes 20000 --queries 500 --t 4 12 --faiss-budget 2 --tune-seconds 0.2".split(),
-    "hashset_import": "--rows 3000".split(),
-    "gallery": "--items 2000 --pages 3".split(),
-    "match_quality": "--size small".split(),
+    "ingest": shlex.split("--count 4 --naive-count 2 --workers 2"),
+    "match": shlex.split(
+        "--sizes 20000 --queries 500 --t 4 12 --faiss-budget 2 --tune-seconds 0.2"
+    ),
+    "hashset_import": shlex.split("--rows 3000"),
+    "gallery": shlex.split("--items 2000 --pages 3"),
+    "match_quality": shlex.split("--size small"),
 }
 
 
