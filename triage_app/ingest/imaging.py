@@ -304,18 +304,12 @@ def normalise(img: Image.Image) -> Image.Image:
     return img.convert("RGB")
 
 
-def is_low_information(img: Image.Image) -> bool:
-    """True for tiny or near-uniform images, whose hashes all look alike."""
-    if min(img.size) < LOW_INFO_MIN_SIDE:
-        return True
-    grey = np.asarray(img.convert("L").resize((32, 32), Image.Resampling.LANCZOS), dtype=np.float64)
-    return float(grey.std()) < LOW_INFO_STD
-
-
 def make_thumbnail(img: Image.Image) -> tuple[bytes, tuple[int, int]]:
     """Return JPEG bytes of the image scaled to ``THUMB_SIDE`` on its longest side."""
-    thumb = img.copy()
-    thumb.thumbnail((THUMB_SIDE, THUMB_SIDE), Image.Resampling.BICUBIC)
+    w, h = img.size
+    scale = min(1.0, THUMB_SIDE / max(w, h))
+    size = (max(1, round(w * scale)), max(1, round(h * scale)))
+    thumb = img.resize(size, Image.Resampling.BILINEAR, reducing_gap=2.0) if scale < 1 else img
     out = io.BytesIO()
     thumb.save(out, "JPEG", quality=THUMB_QUALITY)
     return out.getvalue(), thumb.size
@@ -410,7 +404,7 @@ def _decode_into(fp: IO[bytes], allowed: list[str], facts: ImageFacts) -> None:
     norm = normalise(img)
     # The bundle's phash/dhash are exactly imagehash.phash/dhash of `norm`
     # (tests/test_match_quality.py checks it); the rest serves near matching.
-    bundle, variants = perceptual.bundle_and_variants(norm)
+    bundle, variants, low_information = perceptual.analyse(norm)
     facts.phash = bundle[perceptual.PHASH]
     facts.dhash = bundle[perceptual.DHASH]
     facts.hash_bundle = {
@@ -418,5 +412,5 @@ def _decode_into(fp: IO[bytes], allowed: list[str], facts: ImageFacts) -> None:
         "bundle": bundle,
         "variants": variants,
     }
-    facts.low_information = is_low_information(norm)
+    facts.low_information = low_information
     facts.thumbnail, facts.thumbnail_size = make_thumbnail(norm)

@@ -199,7 +199,37 @@ class _Run:
             )
 
     def execute(self, root: bytes, cancel: threading.Event | None) -> bool:
-        """Walk and process; return True if everything was processed."""
+        """Walk and process; return True if everything was processed.
+
+        The worker processes start first, so their start-up overlaps the walk.
+        """
+        pool = WorkerPool(
+            examine,
+            max(1, self.options.workers),
+            self.options.decode_timeout,
+            memory_limit=self.options.memory_limit,
+        )
+        with pool:
+            tasks, sizes = self._walk(root, cancel)
+            if tasks is None:
+                return False
+            self.meter = RateMeter(len(tasks), sum(sizes.values()))
+            self._report("hashing", force=True)
+            for outcome in pool.run(tasks, cancel):
+                record = outcome.result if outcome.failure is None else _record_for_failure(outcome)
+                self._note_atime(record.atime_preserved)
+                self._add(record)
+                self.files_done += 1
+                self.bytes_done += sizes.get(record.path, 0)
+                self._report("hashing")
+        finished = self.files_done == len(tasks)
+        self._report("finished" if finished else "cancelled", force=True)
+        return finished
+
+    def _walk(
+        self, root: bytes, cancel: threading.Event | None
+    ) -> tuple[list[ExamineTask] | None, dict[bytes, int]]:
+        """Record links, special files and folder errors; return the files to examine."""
         done = self.store.recorded_paths(self.exhibit_id)
         self.already = len(done)
         walker = Walker(root)
@@ -209,7 +239,7 @@ class _Run:
             self.progress(RateMeter(0, 0).snapshot("walking", 0, 0, self.already))
         for entry in walker:
             if cancel is not None and cancel.is_set():
-                return False
+                return None, sizes
             if entry.rel in done:
                 continue
             if entry.kind == FILE:
@@ -228,25 +258,4 @@ class _Run:
                     )
                 )
         self._note_atime(walker.atime_preserved)
-        self.meter = RateMeter(len(tasks), sum(sizes.values()))
-        self._report("hashing", force=True)
-        if not tasks:
-            return True
-        workers = max(1, min(self.options.workers, len(tasks)))
-        pool = WorkerPool(
-            examine,
-            workers,
-            self.options.decode_timeout,
-            memory_limit=self.options.memory_limit,
-        )
-        with pool:
-            for outcome in pool.run(tasks, cancel):
-                record = outcome.result if outcome.failure is None else _record_for_failure(outcome)
-                self._note_atime(record.atime_preserved)
-                self._add(record)
-                self.files_done += 1
-                self.bytes_done += sizes.get(record.path, 0)
-                self._report("hashing")
-        finished = self.files_done == len(tasks)
-        self._report("finished" if finished else "cancelled", force=True)
-        return finished
+        return tasks, sizes

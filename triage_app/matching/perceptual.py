@@ -369,6 +369,12 @@ def bundle_and_variants(img: Image.Image) -> tuple[dict[str, str], list[dict[str
     return hasher.bundle(), hasher.variants()
 
 
+def analyse(img: Image.Image) -> tuple[dict[str, str], list[dict[str, str]], bool]:
+    """Bundle, query variants and the low-information flag, sharing one set of thumbnails."""
+    hasher = _Hasher(img)
+    return hasher.bundle(), hasher.variants(), hasher.low_information()
+
+
 # -- the decision rule ---------------------------------------------------------
 
 
