@@ -1391,7 +1391,7 @@ GROWTH_LIMIT_KIB = 24 * 1024
 @pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="needs Linux /proc")
 @pytest.mark.parametrize(
     ("writer", "rows"),
-    [(write_plain_rows, 2_000_000), (write_product_rows, 2_000_000)],
+    [(write_plain_rows, 1_000_000), (write_product_rows, 600_000)],
     ids=["plain", "product-csv"],
 )
 def test_memory_does_not_grow_with_the_file(

@@ -120,6 +120,7 @@ def test_main_commands_with_sockets_blocked(tmp_path: Path) -> None:
     _main_commands([], _env(blocker), tmp_path)
 
 
+@pytest.mark.stress
 @pytest.mark.skipif(not _unshare_works(), reason="no permission to create a network namespace")
 def test_main_commands_in_an_empty_network_namespace(tmp_path: Path) -> None:
     tool = shutil.which("unshare")

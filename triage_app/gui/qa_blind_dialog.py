@@ -19,9 +19,8 @@ dialog's reader thread, writes on the window's writer.
 from __future__ import annotations
 
 from PySide6.QtCore import QElapsedTimer, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QImage, QKeyEvent, QKeySequence, QPixmap, QShortcut
+from PySide6.QtGui import QImage, QKeyEvent, QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (
-    QDialog,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -32,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from triage_app.exposure import record_reveal
+from triage_app.gui.reader_dialog import ReaderDialog
 from triage_app.gui.thumbnail_loader import to_qimage
 from triage_app.gui.workers import JobQueue
 from triage_app.session import CaseSession
@@ -55,7 +55,7 @@ def _load_sharp(session: CaseSession, item_id: int) -> QImage | None:
     return None if data is None else to_qimage(reveal_image(data))
 
 
-class BlindGradingDialog(QDialog):
+class BlindGradingDialog(ReaderDialog):
     """Grade one QA round's sample blind.
 
     Signals:
@@ -91,7 +91,6 @@ class BlindGradingDialog(QDialog):
         self.reader = JobQueue("reader-blind", threads=1, parent=self)
         self.items: list[BlindItem] = []
         self.round: BlindRound | None = None
-        self._closed = False
         self._tile: QImage | None = None
         self._revealing: int | None = None
         self._clock = QElapsedTimer()
@@ -325,20 +324,6 @@ class BlindGradingDialog(QDialog):
 
     # -- closing ----------------------------------------------------------------------
 
-    def shutdown(self) -> None:
-        """End any reveal (logged), stop the reader; late results are dropped."""
-        if self._closed:
-            return
+    def before_shutdown(self) -> None:
+        """Blur and log any reveal before the reader stops."""
         self.end_reveal("closed")
-        self._closed = True
-        self.reader.shutdown()
-
-    def done(self, result: int) -> None:
-        """Closed: stop the reader too."""
-        self.shutdown()
-        super().done(result)
-
-    def closeEvent(self, event: QCloseEvent) -> None:
-        """Closed by the window manager or the main window."""
-        self.shutdown()
-        super().closeEvent(event)

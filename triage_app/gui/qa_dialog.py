@@ -19,11 +19,9 @@ import html
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QDialog,
     QDoubleSpinBox,
     QFormLayout,
     QGroupBox,
@@ -40,6 +38,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from triage_app.gui.reader_dialog import ReaderDialog
 from triage_app.gui.workers import JobQueue
 from triage_app.session import CaseSession
 from triage_app.storage.qa_store import RoundRow
@@ -87,7 +86,7 @@ def _setup(table: QTableWidget, columns: tuple[str, ...]) -> None:
     table.horizontalHeader().setStretchLastSection(True)
 
 
-class QaDialog(QDialog):
+class QaDialog(ReaderDialog):
     """Blind second grading for supervisors.
 
     Signals:
@@ -116,7 +115,6 @@ class QaDialog(QDialog):
         self.reader = JobQueue("reader-qa", threads=1, parent=self)
         self.rounds: list[RoundRow] = []
         self.report: QaReport | None = None
-        self._closed = False
         self._build()
         self.reload()
 
@@ -420,18 +418,3 @@ class QaDialog(QDialog):
         self.failed.emit(text)
 
     # -- closing ----------------------------------------------------------------------
-
-    def shutdown(self) -> None:
-        """Stop the reader thread; late results are dropped."""
-        self._closed = True
-        self.reader.shutdown()
-
-    def done(self, result: int) -> None:
-        """Closed: stop the reader too."""
-        self.shutdown()
-        super().done(result)
-
-    def closeEvent(self, event: QCloseEvent) -> None:
-        """Closed by the window manager or the main window."""
-        self.shutdown()
-        super().closeEvent(event)

@@ -13,10 +13,8 @@ import html
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QLabel,
@@ -27,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from triage_app.gui.reader_dialog import ReaderDialog
 from triage_app.gui.workers import JobQueue
 from triage_app.session import CaseSession
 from triage_app.supervision import signoff
@@ -87,7 +86,7 @@ def preview_html(p: SignOffPreview) -> str:
     )
 
 
-class SignOffDialog(QDialog):
+class SignOffDialog(ReaderDialog):
     """Choose the case or an exhibit, read what will be recorded, sign off.
 
     Signals:
@@ -110,7 +109,6 @@ class SignOffDialog(QDialog):
         self.writer = writer
         self.reader = JobQueue("reader-signoff", threads=1, parent=self)
         self._token = 0
-        self._closed = False
         layout = QVBoxLayout(self)
         form = QFormLayout()
         self.scope = QComboBox()
@@ -197,18 +195,3 @@ class SignOffDialog(QDialog):
         self.status.setText(f"<span style='color:#a00000'>{_e(text)}</span>")
         self.sign_button.setEnabled(True)
         self.failed.emit(text)
-
-    def shutdown(self) -> None:
-        """Stop the reader thread; late results are dropped."""
-        self._closed = True
-        self.reader.shutdown()
-
-    def done(self, result: int) -> None:
-        """Closed: stop the reader too."""
-        self.shutdown()
-        super().done(result)
-
-    def closeEvent(self, event: QCloseEvent) -> None:
-        """Closed by the window manager or the main window."""
-        self.shutdown()
-        super().closeEvent(event)

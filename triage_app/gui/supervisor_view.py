@@ -32,13 +32,12 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QBrush, QCloseEvent, QColor, QFont, QIntValidator
+from PySide6.QtGui import QBrush, QColor, QFont, QIntValidator
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDateEdit,
-    QDialog,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
@@ -57,6 +56,7 @@ from PySide6.QtWidgets import (
 from triage_app import audit
 from triage_app.audit import AuditRow
 from triage_app.gui.pdf_report import render_pdf
+from triage_app.gui.reader_dialog import ReaderDialog
 from triage_app.gui.workers import JobQueue
 from triage_app.reports.print_document import PrintDocument
 from triage_app.session import CaseSession
@@ -184,7 +184,7 @@ def _filtered(review: AuditReview, flt: AuditFilter) -> tuple[list[AuditRow], li
     return review.filtered(flt), review.stats(flt)
 
 
-class SupervisorView(QDialog):
+class SupervisorView(ReaderDialog):
     """The supervisor's window on the audit trail.
 
     Signals:
@@ -211,7 +211,6 @@ class SupervisorView(QDialog):
         self.review: AuditReview | None = None
         self.reader = JobQueue("reader-supervisor", threads=1, parent=self)
         self._token = 0
-        self._closed = False
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(FILTER_DELAY_MS)
@@ -580,18 +579,6 @@ class SupervisorView(QDialog):
 
     # -- closing --------------------------------------------------------------------
 
-    def shutdown(self) -> None:
-        """Stop the reader thread; late results are dropped."""
-        self._closed = True
+    def before_shutdown(self) -> None:
+        """Stop the refresh timer before the reader."""
         self._timer.stop()
-        self.reader.shutdown()
-
-    def done(self, result: int) -> None:
-        """Closed with Esc or a button: stop the reader too."""
-        self.shutdown()
-        super().done(result)
-
-    def closeEvent(self, event: QCloseEvent) -> None:
-        """Closed by the window manager or the main window: stop the reader."""
-        self.shutdown()
-        super().closeEvent(event)

@@ -7,7 +7,6 @@ talks SQL. Callers get plain records and dictionaries back.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import json
 import os
 import sqlite3
@@ -15,13 +14,13 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, delete, func, select, text, update
+from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from triage_app import __version__, audit
 from triage_app.clock import utc_now
-from triage_app.errors import CaseError, CaseLockedError, IngestError
+from triage_app.errors import CaseError, IngestError
 from triage_app.fileio import atomic_write_bytes
 from triage_app.records import (
     STATUS_FAILED,
@@ -35,7 +34,8 @@ from triage_app.records import (
 from triage_app.schemes import SCHEME_IDS
 from triage_app.storage import migrate
 from triage_app.storage.audit_log import AuditNote, append_audit
-from triage_app.storage.engine import make_engine, sqlite_url
+from triage_app.storage.database import Database, exclusive_lock
+from triage_app.storage.engine import sqlite_url
 from triage_app.storage.models import (
     CaseInfo,
     CaseSetting,
@@ -56,14 +56,12 @@ SCHEMES = SCHEME_IDS
 _ITEM_COLUMNS = [c.name for c in Item.__table__.columns]
 
 
-class CaseStore:
+class CaseStore(Database):
     """Open handle on one case: its folder, its database and its engines."""
 
     def __init__(self, case_dir: Path, url: str) -> None:
+        super().__init__(url)
         self.case_dir = case_dir
-        self.url = url
-        self._writer: Engine = make_engine(url, writer=True)
-        self._reader: Engine = make_engine(url, writer=False)
 
     # -- opening and creating -------------------------------------------------
 
@@ -193,44 +191,14 @@ class CaseStore:
             assert raw is not None
             raw.execute("VACUUM INTO ?", (str(target),))
 
-    def close(self) -> None:
-        """Release the engines."""
-        self._writer.dispose()
-        self._reader.dispose()
-
-    def __enter__(self) -> CaseStore:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    @contextlib.contextmanager
-    def write_session(self) -> Iterator[Session]:
-        """A write transaction (``BEGIN IMMEDIATE`` on SQLite), committed on success."""
-        with Session(self._writer, expire_on_commit=False) as session, session.begin():
-            yield session
-
-    @contextlib.contextmanager
-    def read_session(self) -> Iterator[Session]:
-        """A read transaction with a consistent snapshot."""
-        with Session(self._reader, expire_on_commit=False) as session, session.begin():
-            yield session
-
     @contextlib.contextmanager
     def ingest_lock(self) -> Iterator[None]:
         """Hold the case's ingest lock; a second ingest on the same case is refused."""
-        lock_path = self.case_dir / INGEST_LOCK
-        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
-        try:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                raise CaseLockedError(
-                    f"another ingest is running on {self.case_dir}; wait for it to finish"
-                ) from None
+        with exclusive_lock(
+            self.case_dir / INGEST_LOCK,
+            f"another ingest is running on {self.case_dir}; wait for it to finish",
+        ):
             yield
-        finally:
-            os.close(fd)
 
     # -- case facts -----------------------------------------------------------
 

@@ -10,23 +10,21 @@ for writing.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import json
-import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
 
-from sqlalchemy import Engine, delete, func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import delete, func, select, update
 
 from triage_app import __version__
 from triage_app.clock import utc_now
-from triage_app.errors import CaseLockedError, TriageError
+from triage_app.errors import TriageError
 from triage_app.settings import user_home
 from triage_app.storage import migrate
-from triage_app.storage.engine import make_engine, sqlite_url
+from triage_app.storage.database import Database, exclusive_lock
+from triage_app.storage.engine import sqlite_url
 from triage_app.storage.library_models import Entry, HashSet
 
 LIBRARY_FILE = "hashsets.db"
@@ -110,14 +108,12 @@ def default_library_path() -> Path:
     return user_home() / LIBRARY_FILE
 
 
-class LibraryStore:
+class LibraryStore(Database):
     """Open handle on a hash library database."""
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
-        url = sqlite_url(str(self.path))
-        self._writer: Engine = make_engine(url, writer=True)
-        self._reader: Engine = make_engine(url, writer=False)
+        super().__init__(sqlite_url(str(self.path)))
 
     @classmethod
     def open(cls, path: Path | None = None) -> LibraryStore:
@@ -142,46 +138,18 @@ class LibraryStore:
         """Folder holding the persisted per-set indexes."""
         return self.path.with_name(self.path.name + ".indexes")
 
-    def close(self) -> None:
-        """Release the engines."""
-        self._writer.dispose()
-        self._reader.dispose()
-
-    def __enter__(self) -> LibraryStore:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    @contextlib.contextmanager
-    def _write(self) -> Iterator[Session]:
-        with Session(self._writer, expire_on_commit=False) as session, session.begin():
-            yield session
-
-    @contextlib.contextmanager
-    def _read(self) -> Iterator[Session]:
-        with Session(self._reader, expire_on_commit=False) as session, session.begin():
-            yield session
-
     @contextlib.contextmanager
     def import_lock(self) -> Iterator[None]:
         """Hold the library's import lock (one import at a time) and tidy dead imports."""
-        lock_path = self.path.with_name(self.path.name + ".lock")
-        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
-        try:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                raise CaseLockedError(
-                    f"another import into the hash library {self.path} is running"
-                ) from None
+        with exclusive_lock(
+            self.path.with_name(self.path.name + ".lock"),
+            f"another import into the hash library {self.path} is running",
+        ):
             self._remove_dead_imports()
             yield
-        finally:
-            os.close(fd)
 
     def _remove_dead_imports(self) -> None:
-        with self._write() as session:
+        with self.write_session() as session:
             dead = list(session.scalars(select(HashSet.id).where(HashSet.state == IMPORTING)))
             for set_id in dead:
                 session.execute(delete(Entry).where(Entry.set_id == set_id))
@@ -201,7 +169,7 @@ class LibraryStore:
         scheme: str | None,
     ) -> int:
         """Create a set in the ``importing`` state and return its id."""
-        with self._write() as session:
+        with self.write_session() as session:
             if session.scalar(select(HashSet.id).where(HashSet.name == name)) is not None:
                 raise LibraryError(
                     f"a hash set named {name!r} is already in the library; remove it first "
@@ -229,7 +197,7 @@ class LibraryStore:
 
     def next_entry_id(self) -> int:
         """The id the next entry will get (ids are assigned by the one importer at a time)."""
-        with self._read() as session:
+        with self.read_session() as session:
             return int(session.scalar(select(func.max(Entry.id))) or 0) + 1
 
     def add_entries(self, set_id: int, rows: Sequence[tuple[Any, ...]]) -> None:
@@ -259,7 +227,7 @@ class LibraryStore:
         scheme: str | None,
     ) -> HashSetInfo:
         """Mark an import complete and record its counts."""
-        with self._write() as session:
+        with self.write_session() as session:
             session.execute(
                 update(HashSet)
                 .where(HashSet.id == set_id)
@@ -280,7 +248,7 @@ class LibraryStore:
 
     def abort_import(self, set_id: int) -> None:
         """Remove a set whose import failed, with its entries."""
-        with self._write() as session:
+        with self.write_session() as session:
             session.execute(delete(Entry).where(Entry.set_id == set_id))
             session.execute(delete(HashSet).where(HashSet.id == set_id))
 
@@ -288,7 +256,7 @@ class LibraryStore:
 
     def sets(self, *, include_incomplete: bool = False) -> list[HashSetInfo]:
         """All sets, oldest first."""
-        with self._read() as session:
+        with self.read_session() as session:
             query = select(HashSet).order_by(HashSet.id)
             if not include_incomplete:
                 query = query.where(HashSet.state == READY)
@@ -296,7 +264,7 @@ class LibraryStore:
 
     def get_set(self, name: str) -> HashSetInfo:
         """The set called ``name``."""
-        with self._read() as session:
+        with self.read_session() as session:
             row = session.scalar(select(HashSet).where(HashSet.name == name))
             if row is None or row.state != READY:
                 known = ", ".join(s.name for s in self.sets()) or "none"
@@ -306,7 +274,7 @@ class LibraryStore:
     def remove_set(self, name: str) -> HashSetInfo:
         """Delete a set and its entries."""
         info = self.get_set(name)
-        with self._write() as session:
+        with self.write_session() as session:
             session.execute(delete(Entry).where(Entry.set_id == info.id))
             session.execute(delete(HashSet).where(HashSet.id == info.id))
         return info
@@ -314,7 +282,7 @@ class LibraryStore:
     def set_active(self, name: str, active: bool) -> HashSetInfo:
         """Include or exclude a set from matching."""
         info = self.get_set(name)
-        with self._write() as session:
+        with self.write_session() as session:
             session.execute(update(HashSet).where(HashSet.id == info.id).values(active=active))
         return self.get_set(name)
 
@@ -338,7 +306,7 @@ class LibraryStore:
     def entries(self, ids: Sequence[int]) -> dict[int, dict[str, Any]]:
         """Fetch entries by id."""
         out: dict[int, dict[str, Any]] = {}
-        with self._read() as session:
+        with self.read_session() as session:
             for start in range(0, len(ids), 500):
                 part = [int(i) for i in ids[start : start + 500]]
                 for row in session.scalars(select(Entry).where(Entry.id.in_(part))):

@@ -8,6 +8,7 @@ database (``migrations/``) and the per-user hash library
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
@@ -74,3 +75,19 @@ class Migrations:
 
 CASE = Migrations(_HERE / "migrations", case_models.Base.metadata)
 LIBRARY = Migrations(_HERE / "library_migrations", library_models.LibraryBase.metadata)
+
+
+def run_env(context: Any) -> None:
+    """The body of both histories' ``env.py``: migrate the connection the store passed in."""
+    config = context.config
+    connection = config.attributes.get("connection")
+    if connection is None:  # pragma: no cover - only reached when alembic is run by hand
+        raise RuntimeError("run migrations through triage_app.storage.migrate, not alembic")
+    context.configure(
+        connection=connection,
+        target_metadata=config.attributes["target_metadata"],
+        render_as_batch=connection.dialect.name == "sqlite",
+        compare_type=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
