@@ -13,10 +13,12 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test,dev]'
 	touch $(STAMP)
 
-# The demo case's own account and password (printed by `triage demo`); real cases ask.
+# The demo keeps its own per-user state (hash library, settings) in .demo/home and
+# signs in with the demo account and password (printed by `triage demo`); real cases ask.
+DEMO_ENV := TRIAGE_HOME=$(CURDIR)/.demo/home TRIAGE_USER='Demo Examiner' TRIAGE_PASSWORD=demo
 run: $(STAMP)
-	test -f $(DEMO_CASE)/case.db || $(BIN)/triage demo $(DEMO_CASE)
-	TRIAGE_USER='Demo Examiner' TRIAGE_PASSWORD=demo $(BIN)/triage-app $(DEMO_CASE)
+	test -f $(DEMO_CASE)/case.db || $(DEMO_ENV) $(BIN)/triage demo $(DEMO_CASE) --import-lists
+	$(DEMO_ENV) $(BIN)/triage-app $(DEMO_CASE)
 
 lint: $(STAMP)
 	$(BIN)/ruff check triage_app tests benchmarks

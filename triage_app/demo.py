@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import os
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -9,12 +12,15 @@ import numpy as np
 from PIL import Image
 
 from triage_app import synthetic
-from triage_app.accounts import SUPERVISOR, hash_password
+from triage_app.accounts import EXAMINER, SUPERVISOR, hash_password
 from triage_app.errors import CaseError
 from triage_app.ingest.pipeline import IngestOptions, IngestResult, ingest
 from triage_app.ingest.progress import Progress
+from triage_app.library.importer import import_hash_list
+from triage_app.matching import near_rule
 from triage_app.session import CaseSession
 from triage_app.storage.case_store import CaseStore
+from triage_app.storage.library_store import LibraryStore
 from triage_app.storage.review_store import ReviewStore
 from triage_app.workflow import refresh
 
@@ -22,6 +28,7 @@ DEMO_REF = "DEMO-2026-001"
 DEMO_EXHIBIT = "DEMO/1"
 DEMO_EXAMINER = "Demo Examiner"
 DEMO_SUPERVISOR = "Demo Supervisor"
+DEMO_SECOND_EXAMINER = "Demo Examiner 2"
 #: The demo's accounts share this password; it is printed by ``triage demo``.
 DEMO_PASSWORD = "demo"
 
@@ -86,14 +93,57 @@ def write_demo_source(folder: Path, images: int = 300, seed: int = 2026) -> int:
     return count
 
 
+def demo_list_paths(case_dir: Path) -> tuple[Path, Path]:
+    """Where the demo's synthetic known list and ignorable list are written."""
+    return (
+        case_dir.with_name(case_dir.name + "-known-list.csv"),
+        case_dir.with_name(case_dir.name + "-ignorable.txt"),
+    )
+
+
+def write_demo_lists(session: CaseSession, case_dir: Path) -> tuple[Path, Path]:
+    """Write a synthetic known list (product CSV) and an ignorable list from the demo case.
+
+    Every tenth camera image is "known" exactly (categories A, B and C in turn,
+    with its whole hash bundle, so its shared copies become near-match
+    suggestions); the text file is known-good.
+    """
+    known, ignorable = demo_list_paths(case_dir)
+    columns = ["md5", "sha1", "sha256", "phash", "dhash", *near_rule.EXTRA_BUNDLE_KEYS]
+    lines = [",".join([*columns, "category", "name"])]
+    good: list[str] = []
+    codes = ["A", "B", "C"]
+    for item in session.store.iter_items():
+        path = os.fsdecode(item["path"])
+        if path.endswith(".txt") and item["sha1"]:
+            good.append(item["sha1"])
+        found = re.fullmatch(r"(?:DCIM|Pictures|Downloads)/.*IMG_(\d{4})\.jpg", path)
+        if found is None or not item["phash"] or (int(found[1]) - 1000) % 8:
+            continue
+        hashes = {**json.loads(item["hash_bundle"] or "{}").get("bundle", {}), **item}
+        row = [str(hashes.get(c) or "") for c in columns]
+        chosen = len(lines) - 1
+        lines.append(",".join([*row, codes[chosen % 3], f"demo-known-{chosen:03d}"]))
+    known.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    header = "# synthetic known-good files\n"
+    ignorable.write_text(header + "\n".join(good) + "\n", encoding="utf-8")
+    return known, ignorable
+
+
 def build_demo_case(
     case_dir: Path,
     *,
     images: int = 300,
     seed: int = 2026,
     progress: Callable[[Progress], None] | None = None,
+    import_lists: bool = False,
 ) -> IngestResult:
-    """Create the demo case in ``case_dir`` from a synthetic folder beside it."""
+    """Create the demo case in ``case_dir`` from a synthetic folder beside it.
+
+    Synthetic known and ignorable lists are written beside it; with
+    ``import_lists`` they are also imported into the current hash library
+    (``$TRIAGE_HOME``: ``make run`` points it at ``.demo/home``) and matched.
+    """
     case_dir = Path(case_dir)
     source = case_dir.with_name(case_dir.name + "-evidence")
     if source.exists() and any(source.iterdir()):
@@ -107,13 +157,18 @@ def build_demo_case(
         badge="D1234",
         password_hash=hash_password(DEMO_PASSWORD),
     ) as store:
-        ReviewStore(store).add_account(
-            name=DEMO_SUPERVISOR,
-            badge="S0001",
-            role=SUPERVISOR,
-            password_hash=hash_password(DEMO_PASSWORD),
-            actor=f"{DEMO_EXAMINER} (D1234)",
-        )
+        review = ReviewStore(store)
+        for name, badge, role in (
+            (DEMO_SUPERVISOR, "S0001", SUPERVISOR),
+            (DEMO_SECOND_EXAMINER, "D5678", EXAMINER),
+        ):
+            review.add_account(
+                name=name,
+                badge=badge,
+                role=role,
+                password_hash=hash_password(DEMO_PASSWORD),
+                actor=f"{DEMO_EXAMINER} (D1234)",
+            )
     with CaseSession.sign_in(case_dir, DEMO_EXAMINER, DEMO_PASSWORD) as session:
         result = ingest(
             session.store,
@@ -123,5 +178,12 @@ def build_demo_case(
             progress=progress,
             actor=session.actor,
         )
-        refresh(session, None, match=False)
+        known, ignorable = write_demo_lists(session, case_dir)
+        if import_lists:
+            with LibraryStore.open(None) as library:
+                for path, role in ((known, "known"), (ignorable, "ignorable")):
+                    name = f"demo {path.stem}"
+                    if name not in {s.name for s in library.sets()}:
+                        import_hash_list(library, path, name=name, role=role, scheme="uk")
+        refresh(session, None, match=import_lists)
         return result

@@ -48,6 +48,12 @@ def register(sub: Any) -> None:
     demo.add_argument("case_dir", type=Path, metavar="CASE_DIR")
     demo.add_argument("--images", type=int, default=300, help="number of base images")
     demo.add_argument("--seed", type=int, default=2026)
+    demo.add_argument(
+        "--import-lists",
+        action="store_true",
+        help="also import the demo's synthetic lists into the hash library and match "
+        "(use with a TRIAGE_HOME of its own, as `make run` does)",
+    )
     demo.set_defaults(func=cmd_demo)
 
 
@@ -125,17 +131,33 @@ def cmd_items(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     """Build a demo case."""
-    from triage_app.demo import DEMO_EXAMINER, DEMO_PASSWORD, DEMO_SUPERVISOR, build_demo_case
+    from triage_app.demo import (
+        DEMO_EXAMINER,
+        DEMO_PASSWORD,
+        DEMO_SECOND_EXAMINER,
+        DEMO_SUPERVISOR,
+        build_demo_case,
+        demo_list_paths,
+    )
 
     bar = ProgressBar()
     try:
-        result = build_demo_case(args.case_dir, images=args.images, seed=args.seed, progress=bar)
+        result = build_demo_case(
+            args.case_dir,
+            images=args.images,
+            seed=args.seed,
+            progress=bar,
+            import_lists=args.import_lists,
+        )
     finally:
         bar.close()
     print_result(result)
     print(f"demo case ready in {args.case_dir}")
+    known, ignorable = demo_list_paths(args.case_dir)
+    action = "imported and matched" if args.import_lists else "written"
+    print(f"synthetic lists {action}: {known} (known), {ignorable} (ignorable)")
     print(
-        f"accounts: {DEMO_EXAMINER!r} (examiner) and {DEMO_SUPERVISOR!r} (supervisor), "
-        f"password {DEMO_PASSWORD!r}"
+        f"accounts: {DEMO_EXAMINER!r} and {DEMO_SECOND_EXAMINER!r} (examiners), "
+        f"{DEMO_SUPERVISOR!r} (supervisor); password {DEMO_PASSWORD!r}"
     )
     return 0
