@@ -223,9 +223,7 @@ def test_the_qa_panel_draws_reports_and_adjudicates(
         window.act_qa.trigger()
         dialog = window.qa_dialog
         assert dialog is not None
-        qtbot.waitUntil(
-            lambda: dialog.second.findData("Second Examiner (E2)") >= 0, timeout=15_000
-        )
+        qtbot.waitUntil(lambda: dialog.second.findData("Second Examiner (E2)") >= 0, timeout=15_000)
         assert DEMO_SUPERVISOR + " (S0001)" not in [
             dialog.second.itemText(i) for i in range(dialog.second.count())
         ]
