@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from conftest import run_cli
 
 from triage_app.ingest import evidence_io
 from triage_app.ingest.examine import ExamineTask, examine
@@ -379,3 +380,20 @@ def test_unreadable_folders_are_reported_with_the_os_error(shared_tmp: Path) -> 
         "open/fine.jpg": [FILE, None, None],
     }
     assert result["atime_preserved"] is True  # the owner may use O_NOATIME
+
+
+def test_an_unreadable_source_root_is_a_clear_error(tmp_path: Path) -> None:
+    """The root itself cannot be listed: the ingest stops with a message, not a traceback."""
+    drop: dict[str, object] = {"preexec_fn": _drop_dac_capabilities} if IS_ROOT else {}
+    case, src = tmp_path / "case", tmp_path / "src"
+    src.mkdir()
+    (src / "a.jpg").write_bytes(b"x")
+    run_cli("case", "create", case, "--ref", "R", "--examiner", "E")
+    src.chmod(0)
+    try:
+        result = run_cli("ingest", case, src, "--exhibit", "X/1", check=False, **drop)
+    finally:
+        src.chmod(0o755)
+    assert result.returncode == 2, result.stderr
+    assert "cannot read the source folder" in result.stderr
+    assert "Traceback" not in result.stderr

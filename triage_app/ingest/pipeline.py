@@ -237,7 +237,16 @@ class _Run:
         sizes: dict[bytes, int] = {}
         if self.progress is not None:
             self.progress(RateMeter(0, 0).snapshot("walking", 0, 0, self.already))
-        for entry in walker:
+        entries = iter(walker)
+        while True:
+            try:
+                entry = next(entries)
+            except StopIteration:
+                break
+            except OSError as exc:  # only the root itself raises; deeper errors are entries
+                raise IngestError(
+                    f"cannot read the source folder {os.fsdecode(root)}: {exc.strerror or exc}"
+                ) from None
             if cancel is not None and cancel.is_set():
                 return None, sizes
             if entry.rel in done:
