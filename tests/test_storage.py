@@ -141,3 +141,21 @@ def test_triage_home_relocates_per_user_state(
     assert settings.settings_path() == tmp_path / "elsewhere" / "settings.json"
     assert json.loads(settings.settings_path().read_text()) == {"tile_size": 128}
     assert settings.load_settings() == {"tile_size": 128}
+
+
+def test_a_corrupt_database_is_a_clear_error(case_dir: Path) -> None:
+    CaseStore.create(case_dir, reference="R", examiner="E", password_hash="x").close()
+    for extra in ("-wal", "-shm"):
+        (case_dir / f"{CASE_DB}{extra}").unlink(missing_ok=True)
+    (case_dir / CASE_DB).write_bytes(b"not a database at all" * 300)
+    with pytest.raises(CaseError, match="cannot open the case database"):
+        CaseStore.open(case_dir)
+
+
+def test_a_corrupt_hash_library_is_a_clear_error(tmp_path: Path) -> None:
+    from triage_app.storage.library_store import LibraryError, LibraryStore
+
+    bad = tmp_path / "library.db"
+    bad.write_bytes(b"garbage" * 1000)
+    with pytest.raises(LibraryError, match="cannot open the hash library"):
+        LibraryStore.open(bad)

@@ -6,6 +6,8 @@ import argparse
 import sys
 from collections.abc import Sequence
 
+from sqlalchemy.exc import DatabaseError, OperationalError
+
 from triage_app import __version__
 from triage_app.cli import (
     audit_commands,
@@ -46,6 +48,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     except TriageError as exc:
         print(f"triage: error: {exc}", file=sys.stderr)
         return exc.exit_code
+    except OperationalError as exc:
+        if "locked" in str(exc):
+            print(
+                "triage: error: the case is busy: another process kept it locked past the "
+                "busy timeout; try again",
+                file=sys.stderr,
+            )
+            return 3
+        print(f"triage: error: database error: {getattr(exc, 'orig', exc)}", file=sys.stderr)
+        return 2
+    except DatabaseError as exc:
+        print(f"triage: error: database error: {getattr(exc, 'orig', exc)}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("\ntriage: interrupted", file=sys.stderr)
         return 130

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import delete, func, select, text, update
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlalchemy.orm import Session
 
 from triage_app import __version__, audit
@@ -167,7 +167,12 @@ class CaseStore(Database):
             url = sqlite_url(str(db_path))
         store = cls(case_dir, url)
         try:
-            revision = migrate.CASE.current_revision(store._reader)
+            try:
+                revision = migrate.CASE.current_revision(store._reader)
+            except DatabaseError as exc:
+                raise CaseError(
+                    f"cannot open the case database of {case_dir}: {getattr(exc, 'orig', exc)}"
+                ) from None
             migrate.CASE.check_revision(revision, f"case {case_dir}")
             if revision is None:
                 raise CaseError(f"the case database in {case_dir} has no schema")

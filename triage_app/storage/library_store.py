@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import DatabaseError
 
 from triage_app import __version__
 from triage_app.clock import utc_now
@@ -124,7 +125,12 @@ class LibraryStore(Database):
         path.parent.mkdir(parents=True, exist_ok=True)
         store = cls(path)
         try:
-            revision = migrate.LIBRARY.current_revision(store._reader)
+            try:
+                revision = migrate.LIBRARY.current_revision(store._reader)
+            except DatabaseError as exc:
+                raise LibraryError(
+                    f"cannot open the hash library {path}: {getattr(exc, 'orig', exc)}"
+                ) from None
             migrate.LIBRARY.check_revision(revision, f"hash library {path}")
             if revision != migrate.LIBRARY.head_revision():
                 migrate.LIBRARY.upgrade(store._writer)
