@@ -20,6 +20,11 @@ _MAXMEM = 64 * 1024 * 1024
 MIN_PASSWORD_LENGTH = 4
 
 
+def account_label(name: str, badge: str | None) -> str:
+    """How an account appears in the audit log and on grades: 'Name (badge)'."""
+    return f"{name} ({badge})" if badge else name
+
+
 def hash_password(password: str, *, n: int = _N, r: int = _R, p: int = _P) -> str:
     """Return a self-describing scrypt hash: ``scrypt$n$r$p$salt$key`` (base64)."""
     salt = os.urandom(16)

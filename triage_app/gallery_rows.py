@@ -11,7 +11,6 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from triage_app.grading import FROM_LIST
 from triage_app.session import CaseSession
 
 MEDIA = ("image", "video")
@@ -126,8 +125,3 @@ def failed(row: GalleryRow) -> bool:
 def exhibit(reference: str) -> Filter:
     """Items of one exhibit."""
     return lambda row: row.exhibit == reference
-
-
-def settled_by_list(row: GalleryRow) -> bool:
-    """Graded from a hash list."""
-    return row.grade_source == FROM_LIST

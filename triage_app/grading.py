@@ -208,7 +208,7 @@ def confirm(
 ) -> GradeOutcome:
     """Turn near-match suggestions into grades ("near match confirmed")."""
     ids = _check_items(session, item_ids)
-    suggestions = {r["id"]: r for r in session.review.review_items() if r["id"] in set(ids)}
+    suggestions = {r["id"]: r for r in session.review.review_items(ids)}
     problems = []
     for item in ids:
         row = suggestions.get(item)

@@ -10,6 +10,7 @@ Pillow's draft mode), which is all that the hashes and the thumbnail need.
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 import struct
 import warnings
@@ -97,11 +98,14 @@ class BombError(Exception):
     """The image is, or claims to be, too big to decode safely."""
 
 
-def available_formats() -> set[str]:
+@functools.cache
+def available_formats() -> frozenset[str]:
     """Allow-listed formats that this Pillow build can actually decode."""
     Image.init()
     have = set(Image.OPEN)
-    return {name for name, plugins in _PILLOW_FORMATS.items() if any(p in have for p in plugins)}
+    return frozenset(
+        name for name, plugins in _PILLOW_FORMATS.items() if any(p in have for p in plugins)
+    )
 
 
 def _clean_text(value: object) -> str | None:

@@ -9,16 +9,16 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import sqlite3
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import delete, func, select, text, update
-from sqlalchemy.exc import DatabaseError, OperationalError
+from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session
 
 from triage_app import __version__, audit
+from triage_app.accounts import account_label
 from triage_app.clock import utc_now
 from triage_app.errors import CaseError, IngestError
 from triage_app.fileio import atomic_write_bytes
@@ -124,7 +124,7 @@ class CaseStore(Database):
                     active=True,
                 )
             )
-            label = f"{examiner.strip()} ({badge.strip()})" if badge else examiner.strip()
+            label = account_label(examiner.strip(), badge.strip() if badge else None)
             append_audit(
                 session,
                 label,
@@ -565,9 +565,9 @@ class CaseStore(Database):
 
     # -- reading items --------------------------------------------------------
 
-    def iter_items(self, *, batch: int = 2000) -> Iterator[dict[str, Any]]:
-        """Yield every item as a dict of its columns plus its exhibit and tool versions."""
-        query = (
+    @staticmethod
+    def _items_query() -> Any:
+        return (
             select(
                 Item,
                 Exhibit.reference,
@@ -578,38 +578,31 @@ class CaseStore(Database):
             .join(Exhibit, Exhibit.id == Item.exhibit_id)
             .join(IngestRun, IngestRun.id == Item.run_id)
             .outerjoin(Match, Match.item_id == Item.id)
-            .order_by(Item.id)
-            .execution_options(yield_per=batch)
         )
+
+    @staticmethod
+    def _item_row(
+        item: Item, exhibit_ref: str, pil_v: str, ih_v: str, match: Match | None
+    ) -> dict[str, Any]:
+        row = {name: getattr(item, name) for name in _ITEM_COLUMNS}
+        row["exhibit"] = exhibit_ref
+        row["pillow_version"] = pil_v
+        row["imagehash_version"] = ih_v
+        row["match"] = _match_dict(match) if match is not None else None
+        return row
+
+    def iter_items(self, *, batch: int = 2000) -> Iterator[dict[str, Any]]:
+        """Yield every item as a dict of its columns plus its exhibit and tool versions."""
+        query = self._items_query().order_by(Item.id).execution_options(yield_per=batch)
         with self.read_session() as session:
-            for item, exhibit_ref, pil_v, ih_v, match in session.execute(query):
-                row = {name: getattr(item, name) for name in _ITEM_COLUMNS}
-                row["exhibit"] = exhibit_ref
-                row["pillow_version"] = pil_v
-                row["imagehash_version"] = ih_v
-                row["match"] = _match_dict(match) if match is not None else None
-                yield row
+            for found in session.execute(query):
+                yield self._item_row(*found)
 
     def item(self, item_id: int) -> dict[str, Any] | None:
         """One item as :meth:`iter_items` yields it, or None if there is no such item."""
-        query = (
-            select(Item, Exhibit.reference, IngestRun.pillow_version, IngestRun.imagehash_version)
-            .join(Exhibit, Exhibit.id == Item.exhibit_id)
-            .join(IngestRun, IngestRun.id == Item.run_id)
-            .where(Item.id == item_id)
-        )
         with self.read_session() as session:
-            found = session.execute(query).first()
-            if found is None:
-                return None
-            item, exhibit_ref, pil_v, ih_v = found
-            match = session.get(Match, item_id)
-            row = {name: getattr(item, name) for name in _ITEM_COLUMNS}
-            row["exhibit"] = exhibit_ref
-            row["pillow_version"] = pil_v
-            row["imagehash_version"] = ih_v
-            row["match"] = _match_dict(match) if match is not None else None
-            return row
+            found = session.execute(self._items_query().where(Item.id == item_id)).first()
+            return self._item_row(*found) if found is not None else None
 
     def thumbnail(self, item_id: int) -> bytes | None:
         """Return an item's stored thumbnail (JPEG bytes), if it has one."""
@@ -630,9 +623,3 @@ def _match_dict(match: Match) -> dict[str, Any]:
         "flags": json.loads(match.flagged) if match.flagged else [],
         "details": json.loads(match.details) if match.details else {},
     }
-
-
-def is_locked_error(exc: BaseException) -> bool:
-    """True when ``exc`` is SQLite's 'database is locked' after the busy timeout."""
-    orig = getattr(exc, "orig", None)
-    return isinstance(exc, OperationalError) and isinstance(orig, sqlite3.OperationalError)

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
+from triage_app.accounts import account_label
 from triage_app.clock import utc_now
 from triage_app.errors import TriageError
 from triage_app.storage.audit_log import AuditNote, append_audit
@@ -57,10 +58,6 @@ class QaStateError(TriageError):
 
 class ChangeAfterSignOffError(TriageError):
     """A grade change to an item of a signed-off exhibit was given no reason."""
-
-
-def _label(name: str, badge: str | None) -> str:
-    return f"{name} ({badge})" if badge else name
 
 
 def next_audit_seq(session: Session) -> int:
@@ -281,7 +278,13 @@ class QaStore:
                     None
                     if cat is None
                     else HistoricGrade(
-                        int(item), int(exhibit), cat, src or "", int(uid), _label(name, badge), when
+                        int(item),
+                        int(exhibit),
+                        cat,
+                        src or "",
+                        int(uid),
+                        account_label(name, badge),
+                        when,
                     )
                 )
         return [g for _, g in sorted(latest.items()) if g is not None]
@@ -394,11 +397,11 @@ class QaStore:
                 RoundRow(
                     id=r.id,
                     created_at=r.created_at,
-                    created_by=_label(cn, cb),
+                    created_by=account_label(cn, cb),
                     examiner_id=r.examiner_id,
-                    examiner=_label(en, eb),
+                    examiner=account_label(en, eb),
                     second_grader_id=r.second_grader_id,
-                    second_grader=_label(sn, sb),
+                    second_grader=account_label(sn, sb),
                     exhibit=ref,
                     method=r.method,
                     parameters=dict(json.loads(r.parameters)),
@@ -582,13 +585,13 @@ class QaStore:
                         exhibit=ref,
                         first_category=qi.first_category,
                         first_source=qi.first_source,
-                        first_user=_label(fn, fb),
+                        first_user=account_label(fn, fb),
                         first_time=qi.first_time,
                         second_category=second,
                         second_time=second_at,
                         adjudicated_category=adj.category if adj else None,
                         adjudication_reason=adj.reason if adj else None,
-                        adjudicated_by=_label(an, ab) if adj else None,
+                        adjudicated_by=account_label(an, ab) if adj else None,
                         adjudicated_at=adj.time_utc if adj else None,
                         grade_audit_seq=adj.grade_audit_seq if adj else None,
                     )
@@ -689,7 +692,7 @@ class QaStore:
                     scope=s.scope,
                     exhibit=ref,
                     exhibit_id=s.exhibit_id,
-                    user=_label(name, badge),
+                    user=account_label(name, badge),
                     time_utc=s.time_utc,
                     head_seq=s.head_seq,
                     head_hash=s.head_hash,
@@ -727,13 +730,13 @@ class QaStore:
                     old_source=c.old_source,
                     new_category=c.new_category,
                     new_source=c.new_source,
-                    user=_label(cn, cb),
+                    user=account_label(cn, cb),
                     time_utc=c.time_utc,
                     reason=c.reason,
                     audit_seq=c.audit_seq,
                     sign_off_id=s.id,
                     sign_off_scope=s.scope,
-                    sign_off_by=_label(sn, sb),
+                    sign_off_by=account_label(sn, sb),
                     sign_off_time=s.time_utc,
                     sign_off_seq=s.audit_seq,
                 )

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from triage_app.accounts import account_label
 from triage_app.audit import GENESIS, AuditRow
 from triage_app.clock import utc_now
 from triage_app.storage.audit_log import AuditNote, append_audit
@@ -50,7 +51,7 @@ class Account:
     @property
     def label(self) -> str:
         """How the account appears in the audit log: 'Name (badge)'."""
-        return f"{self.name} ({self.badge})" if self.badge else self.name
+        return account_label(self.name, self.badge)
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,7 +183,7 @@ class ReviewStore:
                     grade.item_id,
                     grade.category,
                     grade.source,
-                    f"{name} ({badge})" if badge else name,
+                    account_label(name, badge),
                     grade.time_utc,
                     grade.reason,
                     grade.propagated_from,
@@ -280,7 +281,7 @@ class ReviewStore:
                     "old_source": c.old_source,
                     "new_category": c.new_category,
                     "new_source": c.new_source,
-                    "user": f"{name} ({badge})" if badge else name,
+                    "user": account_label(name, badge),
                     "time": c.time_utc,
                     "reason": c.reason,
                     "audit_seq": c.audit_seq,
@@ -331,8 +332,9 @@ class ReviewStore:
 
     # -- items for review -----------------------------------------------------
 
-    def review_items(self) -> list[dict[str, Any]]:
-        """Hashed items with media type, size, match kind and suggestion category."""
+    def review_items(self, item_ids: Sequence[int] | None = None) -> list[dict[str, Any]]:
+        """Hashed items (all, or those in ``item_ids``) with media type, size, match kind
+        and suggestion category."""
         query = (
             select(
                 Item.id, Item.media_type, Item.width, Item.height, Item.sha256, Item.phash,
@@ -342,8 +344,12 @@ class ReviewStore:
             .outerjoin(Match, Match.item_id == Item.id)
             .where(Item.status == "hashed")
         )  # fmt: skip
+        chunks = [query] if item_ids is None else [
+            query.where(Item.id.in_(list(item_ids[i : i + 500])))
+            for i in range(0, len(item_ids), 500)
+        ]  # fmt: skip
         with self.store.read_session() as session:
-            return [dict(r._mapping) for r in session.execute(query)]
+            return [dict(r._mapping) for q in chunks for r in session.execute(q)]
 
     def item_exists(self, item_ids: Sequence[int]) -> set[int]:
         """Which of ``item_ids`` exist."""
