@@ -13,7 +13,10 @@ def resources_dir() -> Path:
     """Return the folder holding schemes and other shipped data.
 
     Looked for in ``$TRIAGE_RESOURCES``, then beside the package (a source
-    checkout or editable install), then under ``<prefix>/share`` (a wheel).
+    checkout, an editable install, or the one-folder build: PyInstaller puts
+    the package's modules in ``sys._MEIPASS``, its ``_internal/`` folder, and
+    packaging/triage.spec puts ``resources/`` there too), then under
+    ``<prefix>/share`` (a wheel).
     """
     candidates = []
     if os.environ.get(RESOURCES_ENV):
