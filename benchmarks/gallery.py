@@ -41,15 +41,15 @@ from PySide6.QtGui import QIcon, QImage, QPixmap
 from PySide6.QtWidgets import QApplication, QListView, QListWidget, QListWidgetItem
 
 import triage_app.gui  # noqa: F401  (PySide6 workaround first)
-from triage_app import gallery_rows as gr
-from triage_app import synthetic
-from triage_app.gallery_rows import GalleryRow
+from triage_app.config.schemes import load_scheme
+from triage_app.demo import synthetic
 from triage_app.gui.gallery_delegate import GalleryDelegate
 from triage_app.gui.gallery_model import GalleryModel
 from triage_app.gui.gallery_view import GalleryView
 from triage_app.gui.thumbnail_loader import ThumbnailLoader, to_qimage
-from triage_app.schemes import load_scheme
-from triage_app.viewer.thumbnails import blurred_tile
+from triage_app.media.blur import blurred_tile
+from triage_app.review import gallery_rows as gr
+from triage_app.review.gallery_rows import GalleryRow
 
 SIZE = QSize(1200, 800)
 TILE = 128

@@ -30,10 +30,10 @@ from PIL import Image
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 
-from triage_app.ingest.imaging import THUMB_SIDE
+from triage_app.demo.synthetic import write_camera_corpus
 from triage_app.ingest.pipeline import IngestOptions, ingest
+from triage_app.media.image_decode import THUMB_SIDE
 from triage_app.storage.case_store import CaseStore
-from triage_app.synthetic import write_camera_corpus
 
 
 def naive_one(path: Path) -> None:

@@ -11,8 +11,8 @@ every original by the transformations that sharing applies, and prints:
   and transformed-original x other-original pairs) for
   ``plain``  the item's pHash within 12 of the entry's, confirmed by dHash
              within 12 (also at a peer-like 6/6), and
-  ``bundle`` :func:`triage_app.matching.perceptual.is_near_match` over
-             :func:`~triage_app.matching.perceptual.query_variants`,
+  ``bundle`` :func:`triage_app.media.perceptual.is_near_match` over
+             :func:`~triage_app.media.perceptual.query_variants`,
   with ablations that show what each part of the bundle buys, and a PDQ-like
   256-bit hash (tried, dropped) for comparison;
 * distance distributions (min/median/max per transformation of the best
@@ -46,9 +46,9 @@ from PIL import Image, ImageDraw, ImageFont, ImageOps
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from triage_app import synthetic
-from triage_app.ingest import imaging
-from triage_app.matching import perceptual as pm
+from triage_app.demo import synthetic
+from triage_app.media import image_decode
+from triage_app.media import perceptual as pm
 
 SKIMAGE_DATA = Path(skimage.__file__).resolve().parent / "data"
 #: Photographs whose crops are originals (each crop a different original).
@@ -160,7 +160,7 @@ def photo(name: str) -> Image.Image:
     """A sample photograph from the installed scikit-image package, normalised to RGB."""
     with Image.open(SKIMAGE_DATA / name) as img:
         img.load()
-        return imaging.normalise(img).convert("RGB")
+        return image_decode.normalise(img).convert("RGB")
 
 
 def grid_crops(img: Image.Image, n: int) -> list[Image.Image]:
@@ -336,7 +336,7 @@ TRANSFORMS: tuple[Transform, ...] = (
 )
 
 
-def exif_item(img: Image.Image, orientation: int) -> tuple[Image.Image, imaging.ImageFacts]:
+def exif_item(img: Image.Image, orientation: int) -> tuple[Image.Image, image_decode.ImageFacts]:
     """Store the original as a camera would with ``orientation``; decode it like the ingest.
 
     Returns the displayed (oriented, normalised) image and the ingest's facts.
@@ -344,11 +344,11 @@ def exif_item(img: Image.Image, orientation: int) -> tuple[Image.Image, imaging.
     data = synthetic.exif_jpeg(
         synthetic.stored_for_orientation(img, orientation), orientation=orientation
     )
-    facts = imaging.analyse_image(data, "JPEG")
+    facts = image_decode.analyse_image(data, "JPEG")
     with Image.open(io.BytesIO(data)) as raw:
         shown = ImageOps.exif_transpose(raw)
         assert shown is not None
-        decoded = imaging.normalise(shown)
+        decoded = image_decode.normalise(shown)
     return decoded, facts
 
 

@@ -65,7 +65,7 @@ offline PIP_CONFIG_FILE=/dev/null PIP_DISABLE_PIP_VERSION_CHECK=1 \
   "$tmp/venv/bin/pip" install --quiet --no-index --find-links "$WHEELHOUSE" triage-workstation
 # The package and its data (schemes in <prefix>/share) come from the wheel.
 offline "$tmp/venv/bin/python" -c 'import sys, triage_app
-from triage_app.resources import resources_dir
+from triage_app.config.resources import resources_dir
 for path in (triage_app.__file__, str(resources_dir())):
     assert path.startswith(sys.prefix), path'
 offline "$tmp/venv/bin/triage" --version

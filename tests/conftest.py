@@ -13,7 +13,7 @@ import pytest
 # Qt must never try to reach a display in tests.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from triage_app.accounts import hash_password
+from triage_app.domain.accounts import hash_password
 from triage_app.storage.case_store import CaseStore
 
 REPO = Path(__file__).resolve().parents[1]

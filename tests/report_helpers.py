@@ -20,14 +20,15 @@ from pathlib import Path
 import numpy as np
 from conftest import TEST_PASSWORD, TEST_USER
 
-from triage_app import grading, synthetic
+from triage_app.case.session import CaseSession
+from triage_app.demo import synthetic
+from triage_app.domain.records import STATUS_FAILED, STATUS_HASHED, FileRecord
 from triage_app.ingest.pipeline import IngestOptions, ingest
 from triage_app.library.importer import import_hash_list
-from triage_app.records import STATUS_FAILED, STATUS_HASHED, FileRecord
-from triage_app.session import CaseSession
+from triage_app.review import grading
+from triage_app.review.refresh import refresh
 from triage_app.storage.case_store import CaseStore
 from triage_app.storage.library_store import LibraryStore
-from triage_app.workflow import refresh
 
 REFERENCE = "OP-REPORT-2026-001"
 

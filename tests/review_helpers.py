@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from triage_app.records import STATUS_HASHED, FileRecord, MatchRecord
-from triage_app.session import CaseSession
+from triage_app.case.session import CaseSession
+from triage_app.domain.records import STATUS_HASHED, FileRecord, MatchRecord
 from triage_app.storage.case_store import CaseStore
 
 

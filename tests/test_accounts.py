@@ -7,7 +7,7 @@ from pathlib import Path
 
 from conftest import run_cli
 
-from triage_app.accounts import check_password, hash_password
+from triage_app.domain.accounts import check_password, hash_password
 
 
 def test_password_hashes_are_salted_scrypt() -> None:

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from conftest import run_cli
 
-from triage_app import synthetic
-from triage_app.demo import DEMO_EXAMINER, DEMO_PASSWORD, write_demo_source
+from triage_app.demo import synthetic
+from triage_app.demo.build import DEMO_EXAMINER, DEMO_PASSWORD, write_demo_source
 
 ITEM_FIELDS = {
     "id", "exhibit", "path", "size", "md5", "sha1", "sha256", "media_type", "format", "width",

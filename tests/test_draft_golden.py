@@ -21,8 +21,8 @@ import imagehash
 import pytest
 from PIL import Image
 
-from triage_app.ingest import imaging
-from triage_app.synthetic import write_camera_corpus
+from triage_app.demo.synthetic import write_camera_corpus
+from triage_app.media import image_decode
 
 GOLDEN = Path(__file__).with_name("golden") / "draft_phash.json"
 
@@ -31,8 +31,8 @@ def _distances(paths: list[Path]) -> list[dict[str, object]]:
     rows = []
     for path in paths:
         data = path.read_bytes()
-        facts = imaging.analyse_image(data, "JPEG")
-        assert facts.decode_status == imaging.DECODED
+        facts = image_decode.analyse_image(data, "JPEG")
+        assert facts.decode_status == image_decode.DECODED
         assert facts.draft_scale == 8
         full = str(imagehash.phash(Image.open(path)))
         assert facts.phash is not None

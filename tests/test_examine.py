@@ -27,12 +27,12 @@ import numpy as np
 import pytest
 from PIL import Image, PngImagePlugin
 
-from triage_app import synthetic
-from triage_app.ingest import imaging
+from triage_app.demo import synthetic
+from triage_app.domain.records import STATUS_FAILED, STATUS_HASHED, FileRecord
+from triage_app.evidence.folder import FILE, Walker
 from triage_app.ingest.digests import Digests, digest_bytes, digest_chunks
 from triage_app.ingest.examine import KEEP_LIMIT, ExamineTask, examine
-from triage_app.ingest.walker import FILE, Walker
-from triage_app.records import STATUS_FAILED, STATUS_HASHED, FileRecord
+from triage_app.media import image_decode
 
 MIB = 1 << 20
 
@@ -230,7 +230,7 @@ def test_png_named_jpg_is_typed_by_content(tmp_path: Path) -> None:
     assert_hashes_of(record, data)
     assert (record.media_type, record.format) == ("image", "PNG")
     assert "extension .jpg does not match content (PNG)" in record.notes
-    assert record.decode_status == imaging.DECODED
+    assert record.decode_status == image_decode.DECODED
     assert record.phash is not None
 
 
@@ -255,7 +255,7 @@ def test_jpeg_with_zip_appended(tmp_path: Path, keep_limit: int) -> None:
     assert_hashes_of(record, data)
     assert f"trailing data after end of image: {len(archive)} bytes (ZIP archive)" in record.notes
     plain = run(tmp_path, "plain.jpg", jpeg)
-    assert record.decode_status == plain.decode_status == imaging.DECODED
+    assert record.decode_status == plain.decode_status == image_decode.DECODED
     assert record.phash == plain.phash
     assert not [n for n in plain.notes if "trailing" in n]
 
@@ -269,13 +269,13 @@ def test_truncated_jpeg(tmp_path: Path) -> None:
     cut = jpeg[: len(jpeg) // 2]
     record = run(tmp_path, "cut.jpg", cut)
     assert_hashes_of(record, cut)
-    assert record.decode_status == imaging.PARTIAL
+    assert record.decode_status == image_decode.PARTIAL
     assert record.reason is not None and "truncated" in record.reason
 
     header_only = jpeg[:300]
     record = run(tmp_path, "header.jpg", header_only)
     assert_hashes_of(record, header_only)
-    assert record.decode_status == imaging.FAILED
+    assert record.decode_status == image_decode.FAILED
     assert record.reason and record.phash is None
 
 
@@ -285,7 +285,7 @@ def test_truncated_png(tmp_path: Path) -> None:
     cut = png[: len(png) // 2]
     record = run(tmp_path, "cut.png", cut)
     assert_hashes_of(record, cut)
-    assert record.decode_status == imaging.PARTIAL
+    assert record.decode_status == image_decode.PARTIAL
     assert record.reason is not None
 
 
@@ -299,9 +299,9 @@ def test_png_with_bad_crc(tmp_path: Path, chunk: bytes) -> None:
     data = bytes(png)
     record = run(tmp_path, f"bad-{chunk.decode()}.png", data)
     assert_hashes_of(record, data)
-    assert record.decode_status in (imaging.FAILED, imaging.PARTIAL)
+    assert record.decode_status in (image_decode.FAILED, image_decode.PARTIAL)
     assert record.reason is not None and "CRC" in record.reason
-    if record.decode_status == imaging.FAILED:
+    if record.decode_status == image_decode.FAILED:
         assert record.phash is None
 
 
@@ -336,7 +336,7 @@ def test_eps_pdf_psd_named_jpg_are_never_decoded(tmp_path: Path, data: bytes, fm
     record = run(tmp_path, "picture.jpg", data)
     assert_hashes_of(record, data)
     assert record.format == fmt
-    assert record.decode_status == imaging.NOT_DECODED
+    assert record.decode_status == image_decode.NOT_DECODED
     assert record.reason is not None and "format not decoded" in record.reason
     assert f"extension .jpg does not match content ({fmt})" in record.notes
     assert record.phash is None and record.width is None and record.thumbnail is None
@@ -411,7 +411,7 @@ def test_bombs_are_rejected_and_recorded(tmp_path: Path, name: str) -> None:
     data = BOMBS[name]()
     record = run(tmp_path, name, data)
     assert_hashes_of(record, data)
-    assert record.decode_status == imaging.FAILED
+    assert record.decode_status == image_decode.FAILED
     assert record.reason is not None
     assert record.reason.startswith("rejected as a decompression bomb"), record.reason
     assert record.phash is None and record.thumbnail is None
@@ -434,9 +434,9 @@ def test_bombs_keep_memory_flat(tmp_path: Path) -> None:
     (tmp_path / "control.png").write_bytes(control_png())
     steps = examine_in_child(tmp_path, [*BOMBS, "control.png"])
     for name in BOMBS:
-        assert steps[name]["decode_status"] == imaging.FAILED, steps[name]
+        assert steps[name]["decode_status"] == image_decode.FAILED, steps[name]
         assert steps[name]["growth_kib"] < 16 * 1024, steps
-    assert steps["control.png"]["decode_status"] == imaging.DECODED
+    assert steps["control.png"]["decode_status"] == image_decode.DECODED
     assert steps["control.png"]["growth_kib"] > 24 * 1024, steps  # the probe works
 
 
@@ -463,9 +463,9 @@ def test_gif_with_10000_frames(tmp_path: Path) -> None:
     record = run(tmp_path, "anim.gif", data)
     assert time.monotonic() - started < 20
     assert_hashes_of(record, data)
-    assert record.decode_status == imaging.DECODED
-    assert record.frames == imaging.FRAME_COUNT_CAP
-    assert f"frame count capped: at least {imaging.FRAME_COUNT_CAP} frames" in record.notes
+    assert record.decode_status == image_decode.DECODED
+    assert record.frames == image_decode.FRAME_COUNT_CAP
+    assert f"frame count capped: at least {image_decode.FRAME_COUNT_CAP} frames" in record.notes
 
 
 def test_multi_frame_tiff(tmp_path: Path) -> None:
@@ -474,7 +474,7 @@ def test_multi_frame_tiff(tmp_path: Path) -> None:
     data = encode(frames[0], "TIFF", save_all=True, append_images=frames[1:])
     record = run(tmp_path, "pages.tif", data)
     first = run(tmp_path, "first.png", synthetic.png_bytes(frames[0]))
-    assert record.decode_status == imaging.DECODED
+    assert record.decode_status == image_decode.DECODED
     assert record.frames == 7
     assert distance(record.phash, first.phash) <= 2
 
@@ -496,7 +496,7 @@ def test_tiff_whose_frame_chain_loops_is_bounded(tmp_path: Path) -> None:
     record = run(tmp_path, "loop.tif", bytes(data))
     assert time.monotonic() - started < 20
     assert record.status == STATUS_HASHED
-    assert record.frames is not None and 1 <= record.frames <= imaging.FRAME_COUNT_CAP
+    assert record.frames is not None and 1 <= record.frames <= image_decode.FRAME_COUNT_CAP
 
 
 @pytest.mark.parametrize("fraction", [0.3, 0.5, 0.77, 0.999])
@@ -507,10 +507,10 @@ def test_truncated_animated_gif_keeps_its_first_frame(tmp_path: Path, fraction: 
     data = many_frame_gif(300)
     cut = data[: int(len(data) * fraction)]
     whole = run(tmp_path, "whole.gif", data)
-    assert (whole.decode_status, whole.frames, whole.reason) == (imaging.DECODED, 300, None)
+    assert (whole.decode_status, whole.frames, whole.reason) == (image_decode.DECODED, 300, None)
     record = run(tmp_path, "cut.gif", cut)
     assert_hashes_of(record, cut)
-    assert record.decode_status == imaging.PARTIAL, record.reason
+    assert record.decode_status == image_decode.PARTIAL, record.reason
     assert record.reason is not None and "truncated" in record.reason
     assert record.phash == whole.phash
     assert record.frames is not None and 1 < record.frames <= 300
@@ -526,7 +526,7 @@ def test_cmyk_jpeg_hashes_like_rgb(tmp_path: Path) -> None:
     record = run(tmp_path, "cmyk.jpg", synthetic.jpeg_bytes(img.convert("CMYK"), quality=95))
     with Image.open(tmp_path / "cmyk.jpg") as check:
         assert check.mode == "CMYK"
-    assert record.decode_status == imaging.DECODED
+    assert record.decode_status == image_decode.DECODED
     assert distance(record.phash, reference.phash) <= 4
     assert distance(record.dhash, reference.dhash) <= 6
 
@@ -544,13 +544,13 @@ def test_16_bit_greyscale_hashes_like_8_bit(tmp_path: Path, fmt: str, dark: bool
     with Image.open(io.BytesIO(data)) as check:
         assert check.mode == "I;16"
     record = run(tmp_path, f"grey16.{fmt.lower()}", data)
-    assert record.decode_status == imaging.DECODED
+    assert record.decode_status == image_decode.DECODED
     assert distance(record.phash, reference.phash) <= 2
     assert distance(record.dhash, reference.dhash) <= 2
 
 
 def _on_white(rgba: Image.Image) -> Image.Image:
-    white = Image.new("RGB", rgba.size, imaging.BACKGROUND)
+    white = Image.new("RGB", rgba.size, image_decode.BACKGROUND)
     white.paste(rgba, mask=rgba.getchannel("A"))
     return white
 
@@ -568,7 +568,7 @@ def test_rgba_transparency_is_composited_on_white(tmp_path: Path) -> None:
     record = run(tmp_path, "alpha.png", synthetic.png_bytes(rgba))
     white = run(tmp_path, "white.png", synthetic.png_bytes(_on_white(rgba)))
     hidden = run(tmp_path, "hidden.png", synthetic.png_bytes(rgba.convert("RGB")))
-    assert record.decode_status == imaging.DECODED
+    assert record.decode_status == image_decode.DECODED
     assert distance(record.phash, white.phash) <= 2
     assert distance(record.phash, hidden.phash) > distance(record.phash, white.phash) + 4
 
@@ -581,7 +581,7 @@ def test_palette_with_transparency(tmp_path: Path, fmt: str) -> None:
     palette = img.quantize(32)
     opaque = run(tmp_path, f"opaque.{fmt.lower()}", encode(palette, fmt))
     reference = run(tmp_path, "reference.png", synthetic.png_bytes(palette.convert("RGB")))
-    assert opaque.decode_status == imaging.DECODED
+    assert opaque.decode_status == image_decode.DECODED
     assert distance(opaque.phash, reference.phash) <= 2
 
     index = np.array(palette)
@@ -592,7 +592,7 @@ def test_palette_with_transparency(tmp_path: Path, fmt: str) -> None:
     expected[..., 3] = np.where(index == 31, 0, 255)
     white = run(tmp_path, "white.png", synthetic.png_bytes(_on_white(Image.fromarray(expected))))
     record = run(tmp_path, f"keyed.{fmt.lower()}", encode(keyed, fmt, transparency=31))
-    assert record.decode_status == imaging.DECODED
+    assert record.decode_status == image_decode.DECODED
     assert distance(record.phash, white.phash) <= 2
 
 
@@ -608,7 +608,7 @@ def test_exif_orientation_is_applied_before_hashing(tmp_path: Path, orientation:
     stored = synthetic.stored_for_orientation(upright, orientation)
     data = synthetic.exif_jpeg(stored, orientation=orientation, quality=95)
     record = run(tmp_path, f"o{orientation}.jpg", data)
-    assert record.decode_status == imaging.DECODED
+    assert record.decode_status == image_decode.DECODED
     assert (record.width, record.height) == upright.size
     assert distance(record.phash, reference.phash) <= 4
     assert record.camera_make == "DemoCam"
@@ -660,7 +660,7 @@ def test_tiny_blank_and_uniform_images_are_low_information(
     data = synthetic.png_bytes(Image.fromarray(pixels, "RGB"))
     record = run(tmp_path, "tiny.png", data)
     assert_hashes_of(record, data)
-    assert record.decode_status == imaging.DECODED
+    assert record.decode_status == image_decode.DECODED
     assert record.phash is not None and record.dhash is not None
     assert record.low_information is True
     assert (record.width, record.height) == size
@@ -769,7 +769,7 @@ def test_big_file_changed_between_hashing_and_decoding(tmp_path: Path, change: s
     old = 1_000_000_000 * 10**9
     os.utime(path, ns=(old, old))
     control = examine(task)  # unchanged: decoded from the reopened file
-    assert control.decode_status == imaging.DECODED and control.phash is not None
+    assert control.decode_status == image_decode.DECODED and control.phash is not None
 
     def change_it(_: FileRecord) -> None:  # called after hashing, before decoding
         other = synthetic.png_bytes(scene(74))
@@ -781,7 +781,7 @@ def test_big_file_changed_between_hashing_and_decoding(tmp_path: Path, change: s
 
     record = examine(task, change_it)
     assert_hashes_of(record, data)
-    assert record.decode_status == imaging.FAILED
+    assert record.decode_status == image_decode.FAILED
     assert record.reason is not None and "changed since it was hashed" in record.reason
     assert record.phash is None and record.thumbnail is None
 

@@ -8,10 +8,10 @@ import pytest
 from conftest import TEST_PASSWORD, TEST_USER
 from review_helpers import add_items, exact, near, set_matches
 
-from triage_app import grading
-from triage_app.clusters import status
-from triage_app.grading import GradingError
-from triage_app.session import CaseSession
+from triage_app.case.session import CaseSession
+from triage_app.review import grading
+from triage_app.review.grading import GradingError
+from triage_app.review.groups import status
 from triage_app.storage.case_store import CaseStore
 
 

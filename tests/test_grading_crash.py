@@ -19,8 +19,8 @@ from triage_app.storage.case_store import CaseStore
 BURST = """
 import sys
 from pathlib import Path
-from triage_app import grading
-from triage_app.session import CaseSession
+from triage_app.review import grading
+from triage_app.case.session import CaseSession
 
 case, user, password, *ids = sys.argv[1:]
 codes = ["A", "B", "C"]

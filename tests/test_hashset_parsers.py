@@ -32,7 +32,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from triage_app.errors import TriageError
+from triage_app.domain.errors import TriageError
 from triage_app.hashsets import (
     FORMATS,
     HashEntry,

@@ -53,9 +53,9 @@ from test_walker import (
     walk_fd,
 )
 
-from triage_app import synthetic
-from triage_app.ingest import imaging
-from triage_app.ingest.walker import kind_of
+from triage_app.demo import synthetic
+from triage_app.evidence.folder import kind_of
+from triage_app.media import image_decode
 
 HASHED, SKIPPED, FAILED = "hashed", "skipped", "failed"
 OLD_NS = 1_000_000_000 * 10**9  # 2001-09-09: atimes are set to this before the ingest
@@ -492,17 +492,17 @@ def test_content_rows(run: Run) -> None:
     )
     assert "not an image" in empty["reason"]
     png = by_path[b"png-named.jpg"]
-    assert (png["format"], png["decode_status"]) == ("PNG", imaging.DECODED)
+    assert (png["format"], png["decode_status"]) == ("PNG", image_decode.DECODED)
     assert "extension .jpg does not match content (PNG)" in png["notes"]
     noise = by_path[b"noise.jpg"]
     assert (noise["media_type"], noise["format"], noise["phash"]) == ("other", None, None)
     assert "extension .jpg does not match content (unrecognised content)" in noise["notes"]
     zipped = by_path[b"jpeg-zip.jpg"]
-    assert zipped["decode_status"] == imaging.DECODED
+    assert zipped["decode_status"] == image_decode.DECODED
     assert [n for n in zipped["notes"] if n.endswith("bytes (ZIP archive)")]
-    assert by_path[b"truncated.jpg"]["decode_status"] == imaging.PARTIAL
+    assert by_path[b"truncated.jpg"]["decode_status"] == image_decode.PARTIAL
     crc = by_path[b"bad-crc.png"]
-    assert crc["decode_status"] in (imaging.PARTIAL, imaging.FAILED)
+    assert crc["decode_status"] in (image_decode.PARTIAL, image_decode.FAILED)
     assert "CRC" in crc["reason"]
 
 
@@ -512,11 +512,14 @@ def test_hostile_images(run: Run) -> None:
     for rel in (b"bombs/header-50000.png", b"bombs/100-megapixel.png", b"bombs/ztxt.png"):
         item = by_path[rel]
         assert item["status"] == HASHED
-        assert item["decode_status"] == imaging.FAILED
+        assert item["decode_status"] == image_decode.FAILED
         assert item["reason"].startswith("rejected as a decompression bomb"), rel
         assert item["phash"] is None
     gif = by_path[b"frames/10000.gif"]
-    assert (gif["decode_status"], gif["frames"]) == (imaging.DECODED, imaging.FRAME_COUNT_CAP)
+    assert (gif["decode_status"], gif["frames"]) == (
+        image_decode.DECODED,
+        image_decode.FRAME_COUNT_CAP,
+    )
     assert by_path[b"frames/pages.tif"]["frames"] == 5
 
 
@@ -532,13 +535,13 @@ def test_decoded_variants(run: Run) -> None:
         b"colour/rgba.png",
     ):
         item = by_path[rel]
-        assert item["decode_status"] == imaging.DECODED, (rel, item["reason"])
+        assert item["decode_status"] == image_decode.DECODED, (rel, item["reason"])
         assert item["phash"] is not None and item["low_information"] is False
     rotated = by_path[b"colour/rotated.jpg"]
     assert (rotated["width"], rotated["height"]) == (320, 240)
     for rel in (b"tiny/1x1.png", b"tiny/1xN.png", b"tiny/blank.png"):
         item = by_path[rel]
-        assert item["decode_status"] == imaging.DECODED and item["phash"] is not None
+        assert item["decode_status"] == image_decode.DECODED and item["phash"] is not None
         assert item["low_information"] is True, rel
 
 
@@ -563,7 +566,7 @@ def test_eps_pdf_psd_are_never_decoded_and_start_no_process(run: Run) -> None:
     for rel, fmt in ((b"eps.jpg", "POSTSCRIPT"), (b"pdf.jpg", "PDF"), (b"psd.jpg", "PSD")):
         item = by_path[rel]
         assert item["status"] == HASHED
-        assert (item["format"], item["decode_status"]) == (fmt, imaging.NOT_DECODED), rel
+        assert (item["format"], item["decode_status"]) == (fmt, image_decode.NOT_DECODED), rel
         assert item["phash"] is None and item["width"] is None
         assert "format not decoded" in item["reason"]
     assert not run.marker.exists(), run.marker.read_text()

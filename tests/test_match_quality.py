@@ -23,8 +23,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from triage_app import synthetic
-from triage_app.matching import perceptual as pm
+from triage_app.demo import synthetic
+from triage_app.media import perceptual as pm
 
 REPO = Path(__file__).resolve().parents[1]
 #: Recall floor on re-encode, resize, greyscale, brightness, contrast, crop,

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from conftest import run_cli
 
-from triage_app import synthetic
+from triage_app.demo import synthetic
 
 MATCH_FIELDS = {"kind", "hash_set", "category", "distance"}
 

@@ -29,9 +29,9 @@ from PIL import Image
 from report_helpers import REFERENCE, BuiltCase, build_case, copy_case
 from review_helpers import add_items
 
-from triage_app import grading
+from triage_app.case.session import CaseSession
 from triage_app.reports import ExportError, ReportError, export_report
-from triage_app.session import CaseSession
+from triage_app.review import grading
 from triage_app.storage.case_store import CaseStore
 
 #: UK severities, written out here so that the test does not use the code under test.

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from conftest import run_cli
 
-from triage_app.demo import write_demo_source
+from triage_app.demo.build import write_demo_source
 
 
 def _start_ingest(case: Path, source: Path) -> subprocess.Popen[str]:

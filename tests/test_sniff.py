@@ -12,8 +12,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from triage_app import synthetic
-from triage_app.ingest import sniff
+from triage_app.demo import synthetic
+from triage_app.media import sniff
 
 # Minimal but well-formed headers of formats that must never be decoded.
 EPS = (

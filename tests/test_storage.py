@@ -12,9 +12,9 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import create_engine
 
-from triage_app import settings
-from triage_app.errors import CaseError, SchemaTooNewError
-from triage_app.records import STATUS_HASHED, FileRecord
+from triage_app.config import settings
+from triage_app.domain.errors import CaseError, SchemaTooNewError
+from triage_app.domain.records import STATUS_HASHED, FileRecord
 from triage_app.storage import migrate
 from triage_app.storage.case_store import CASE_DB, CaseStore
 from triage_app.storage.models import Base

@@ -20,12 +20,13 @@ from conftest import TEST_PASSWORD, run_cli
 from review_helpers import add_items, exact, near, set_matches
 from sqlalchemy import Engine, event
 
-from triage_app import audit, grading
-from triage_app.audit import verify_rows
-from triage_app.exposure import record_reveal
-from triage_app.grading import GradingError
+from triage_app.audit import chain as audit
+from triage_app.audit.chain import verify_rows
+from triage_app.case.session import CaseSession, PermissionDeniedError
 from triage_app.reports.export import export_report
-from triage_app.session import CaseSession, PermissionDeniedError
+from triage_app.review import grading
+from triage_app.review.exposure import record_reveal
+from triage_app.review.grading import GradingError
 from triage_app.storage.case_store import CaseStore
 from triage_app.storage.qa_store import QaStore
 from triage_app.storage.review_store import ReviewStore

@@ -21,15 +21,16 @@ from conftest import TEST_PASSWORD, TEST_USER, run_cli
 from report_helpers import REFERENCE, BuiltCase, build_case, copy_case
 from review_helpers import add_items
 
-from triage_app import __version__, grading
+from triage_app import __version__
+from triage_app.case.session import CaseSession
+from triage_app.config.schemes import map_list_code
 from triage_app.ingest.pipeline import IngestOptions, ingest
 from triage_app.library.importer import import_hash_list
 from triage_app.reports import export_hash_list, export_report
-from triage_app.schemes import map_list_code
-from triage_app.session import CaseSession
+from triage_app.review import grading
+from triage_app.review.refresh import refresh
 from triage_app.storage.case_store import CaseStore
 from triage_app.storage.library_store import LibraryStore
-from triage_app.workflow import refresh
 
 UK_SEVERITY = {"A": 100, "B": 90, "C": 80, "PNP": 60, "XP": 50, "NI": 10}
 EMPTY_SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"

@@ -26,10 +26,10 @@ from pathlib import Path
 import pytest
 from conftest import run_cli
 
-from triage_app.ingest import evidence_io
+from triage_app.domain.records import STATUS_HASHED
+from triage_app.evidence import readonly
+from triage_app.evidence.folder import DIRECTORY, FILE, WalkEntry, Walker, describe_os_error
 from triage_app.ingest.examine import ExamineTask, examine
-from triage_app.ingest.walker import DIRECTORY, FILE, WalkEntry, Walker, describe_os_error
-from triage_app.records import STATUS_HASHED
 
 IS_ROOT = os.geteuid() == 0
 NOBODY = 65534
@@ -189,7 +189,7 @@ def test_deep_paths_beyond_path_max(tmp_path: Path) -> None:
     entries = walk(tmp_path)
     assert list(entries) == [rel]
     assert entries[rel].kind == FILE and entries[rel].size == len(data)
-    assert evidence_io.lstat(full).st_size == len(data)
+    assert readonly.lstat(full).st_size == len(data)
     record = examine(ExamineTask(os.fsencode(tmp_path), rel))
     assert record.status == STATUS_HASHED and record.size == len(data)
     assert record.path == rel
@@ -341,7 +341,7 @@ def shared_tmp() -> Iterator[Path]:
 
 _WALK_AS_USER = """
 import json, os, sys
-from triage_app.ingest.walker import Walker
+from triage_app.evidence.folder import Walker
 walker = Walker(os.fsencode(sys.argv[1]))
 out = {e.rel.decode(): [e.kind, e.error, e.skip_rule] for e in walker}
 print(json.dumps({"entries": out, "atime_preserved": walker.atime_preserved}))

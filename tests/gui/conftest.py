@@ -11,12 +11,12 @@ from pytestqt.qtbot import QtBot
 
 import triage_app.gui  # noqa: F401  (applies the PySide6 reference-count workaround first)
 from gui.helpers import image_items, open_window
-from triage_app.demo import DEMO_EXAMINER, DEMO_PASSWORD, build_demo_case
-from triage_app.grading import apply_list_grades
+from triage_app.case.session import CaseSession
+from triage_app.demo.build import DEMO_EXAMINER, DEMO_PASSWORD, build_demo_case
+from triage_app.domain.records import MatchRecord
 from triage_app.gui.main_window import MainWindow
 from triage_app.gui.workers import our_threads
-from triage_app.records import MatchRecord
-from triage_app.session import CaseSession
+from triage_app.review.grading import apply_list_grades
 
 #: Qt messages that the offscreen platform prints and that say nothing about our code.
 BENIGN_QT_MESSAGES = ("This plugin does not support propagateSizeHints()",)

@@ -6,10 +6,10 @@ from pathlib import Path
 
 from pytestqt.qtbot import QtBot
 
-from triage_app.demo import DEMO_EXAMINER, DEMO_PASSWORD
+from triage_app.config.viewer_settings import ViewerSettings
+from triage_app.demo.build import DEMO_EXAMINER, DEMO_PASSWORD
 from triage_app.gui.main_window import MainWindow
 from triage_app.storage.case_store import CaseStore
-from triage_app.viewer.settings import ViewerSettings
 
 
 def open_window(

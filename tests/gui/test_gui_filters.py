@@ -10,10 +10,10 @@ from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
 from gui.helpers import open_window
-from triage_app.demo import DEMO_EXHIBIT
-from triage_app.gallery_rows import load_rows, review_queue
+from triage_app.demo.build import DEMO_EXHIBIT
 from triage_app.gui.gallery_model import Role
 from triage_app.gui.main_window import MainWindow
+from triage_app.review.gallery_rows import load_rows, review_queue
 
 
 def _shown(window: MainWindow) -> list[int]:

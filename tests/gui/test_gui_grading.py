@@ -10,9 +10,9 @@ from PySide6.QtCore import QItemSelectionModel, Qt
 from pytestqt.qtbot import QtBot
 
 from gui.helpers import open_window, wait_writer
-from triage_app import grading
 from triage_app.gui.gallery_model import Role
 from triage_app.gui.main_window import MainWindow
+from triage_app.review import grading
 
 
 def _grades(window: MainWindow) -> dict[int, tuple[str, str]]:

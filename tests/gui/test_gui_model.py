@@ -13,12 +13,12 @@ from PySide6.QtCore import QModelIndex, Qt
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
-from triage_app import gallery_rows as gr
-from triage_app.gallery_rows import GalleryRow
+from triage_app.config.schemes import load_scheme
 from triage_app.gui.gallery_model import GalleryModel, Role
 from triage_app.gui.thumbnail_loader import ThumbnailLoader
-from triage_app.schemes import load_scheme
-from triage_app.viewer.tiles import TileFacts
+from triage_app.review import gallery_rows as gr
+from triage_app.review.gallery_rows import GalleryRow
+from triage_app.review.tiles import TileFacts
 
 UK = load_scheme("uk")
 

@@ -12,11 +12,11 @@ from PySide6.QtGui import QImage
 from pytestqt.qtbot import QtBot
 
 from gui.helpers import wait_thumbnails
+from triage_app.config.viewer_settings import ViewerSettings
 from triage_app.gui.gallery_delegate import MARGIN
 from triage_app.gui.gallery_model import Role
 from triage_app.gui.main_window import MainWindow
-from triage_app.viewer.settings import ViewerSettings
-from triage_app.viewer.thumbnails import high_frequency_energy, reveal_image
+from triage_app.media.blur import high_frequency_energy, reveal_image
 
 
 def _array(image: QImage) -> np.ndarray:

@@ -13,14 +13,15 @@ from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from gui.helpers import image_items, wait_writer
-from triage_app import audit, grading
-from triage_app.accounts import hash_password
-from triage_app.demo import DEMO_EXAMINER, DEMO_PASSWORD, DEMO_SUPERVISOR
+from triage_app.audit import chain as audit
+from triage_app.case.session import CaseSession
+from triage_app.config.viewer_settings import ViewerSettings
+from triage_app.demo.build import DEMO_EXAMINER, DEMO_PASSWORD, DEMO_SUPERVISOR
+from triage_app.domain.accounts import hash_password
 from triage_app.gui.main_window import MainWindow
 from triage_app.gui.supervisor_view import SupervisorView
-from triage_app.session import CaseSession
+from triage_app.review import grading
 from triage_app.supervision import qa, signoff
-from triage_app.viewer.settings import ViewerSettings
 
 
 def _open_as(qtbot: QtBot, case: Path, library: Path, login: str) -> MainWindow:

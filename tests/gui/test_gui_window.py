@@ -9,12 +9,12 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
-from triage_app.exposure import Exposure
+from triage_app.config.viewer_settings import ViewerSettings, load_viewer_settings
 from triage_app.gui import qt_compat
 from triage_app.gui.exposure_meter import BreakReminder, ExposureMeter, meter_text
 from triage_app.gui.main_window import MainWindow
 from triage_app.gui.settings_dialog import SettingsDialog
-from triage_app.viewer.settings import ViewerSettings, load_viewer_settings
+from triage_app.review.exposure import Exposure
 
 
 def test_every_menu_and_main_action_is_reachable_from_the_keyboard(window: MainWindow) -> None:

@@ -11,12 +11,12 @@ import json
 from pathlib import Path
 from typing import Any
 
-from triage_app import audit
-from triage_app.audit import verify_rows
+from triage_app.audit import chain as audit
+from triage_app.audit.chain import verify_rows
 from triage_app.cli import supervision_commands
 from triage_app.cli.signin import add_user_option, open_session
-from triage_app.errors import TriageError
-from triage_app.fileio import atomic_write_bytes
+from triage_app.domain.errors import TriageError
+from triage_app.files.atomic import atomic_write_bytes
 from triage_app.storage.audit_log import AuditNote
 from triage_app.supervision import qa
 

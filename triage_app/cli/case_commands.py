@@ -7,11 +7,11 @@ import json
 from pathlib import Path
 from typing import Any
 
-from triage_app import accounts
-from triage_app.accounts import PASSWORD_ENV, ROLES, SUPERVISOR, hash_password
 from triage_app.cli.signin import NEW_PASSWORD_ENV, add_user_option, new_password, open_session
-from triage_app.errors import TriageError
-from triage_app.schemes import SCHEME_IDS
+from triage_app.config.schemes import SCHEME_IDS
+from triage_app.domain import accounts
+from triage_app.domain.accounts import PASSWORD_ENV, ROLES, SUPERVISOR, hash_password
+from triage_app.domain.errors import TriageError
 from triage_app.storage.case_store import CaseStore
 
 

@@ -8,18 +8,18 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from triage_app import audit
+from triage_app.audit import chain as audit
 from triage_app.cli import report_commands
 from triage_app.cli.signin import add_user_option, open_session
-from triage_app.errors import TriageError
+from triage_app.config.schemes import SCHEME_IDS
+from triage_app.domain.errors import TriageError
 from triage_app.hashsets import FORMATS
 from triage_app.library.case_matcher import SETTING_NEAR_THRESHOLD, MatchSummary
 from triage_app.library.importer import ROLES, import_hash_list, remove_hash_set
 from triage_app.matching.near_rule import MAX_NEAR_THRESHOLD
-from triage_app.schemes import SCHEME_IDS
+from triage_app.review.refresh import RefreshResult, refresh
 from triage_app.storage.audit_log import AuditNote
 from triage_app.storage.library_store import LibraryStore
-from triage_app.workflow import RefreshResult, refresh
 
 
 def add_library_option(parser: argparse.ArgumentParser) -> None:

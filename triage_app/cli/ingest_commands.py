@@ -13,9 +13,9 @@ from triage_app.cli.hashset_commands import add_library_option, print_refresh
 from triage_app.cli.progress_bar import ProgressBar
 from triage_app.cli.signin import add_user_option, open_session
 from triage_app.ingest.pipeline import IngestOptions, IngestResult, ingest
-from triage_app.item_json import item_to_json
+from triage_app.review.item_json import item_to_json
+from triage_app.review.refresh import refresh
 from triage_app.supervision.qa import refuse_if_blind
-from triage_app.workflow import refresh
 
 
 def register(sub: Any) -> None:
@@ -131,7 +131,7 @@ def cmd_items(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     """Build a demo case."""
-    from triage_app.demo import (
+    from triage_app.demo.build import (
         DEMO_EXAMINER,
         DEMO_PASSWORD,
         DEMO_SECOND_EXAMINER,

@@ -18,7 +18,7 @@ from triage_app.cli import (
     review_commands,
     supervision_commands,
 )
-from triage_app.errors import TriageError
+from triage_app.domain.errors import TriageError
 
 
 def build_parser() -> argparse.ArgumentParser:

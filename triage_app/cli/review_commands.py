@@ -7,10 +7,10 @@ import json
 from pathlib import Path
 from typing import Any
 
-from triage_app import grading
 from triage_app.cli.signin import add_user_option, open_session
-from triage_app.clusters import status
-from triage_app.errors import TriageError
+from triage_app.domain.errors import TriageError
+from triage_app.review import grading
+from triage_app.review.groups import status
 from triage_app.supervision.qa import refuse_if_blind
 
 

@@ -8,9 +8,9 @@ import os
 import sys
 from pathlib import Path
 
-from triage_app.accounts import MIN_PASSWORD_LENGTH, PASSWORD_ENV, USER_ENV
-from triage_app.errors import TriageError
-from triage_app.session import CaseSession
+from triage_app.case.session import CaseSession
+from triage_app.domain.accounts import MIN_PASSWORD_LENGTH, PASSWORD_ENV, USER_ENV
+from triage_app.domain.errors import TriageError
 
 NEW_PASSWORD_ENV = "TRIAGE_NEW_PASSWORD"
 

@@ -25,9 +25,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from triage_app.accounts import SUPERVISOR
 from triage_app.cli.signin import add_user_option, open_session
-from triage_app.errors import TriageError
+from triage_app.domain.accounts import SUPERVISOR
+from triage_app.domain.errors import TriageError
 from triage_app.supervision import audit_view, qa, signoff
 from triage_app.supervision.audit_view import AuditFilter
 

@@ -13,7 +13,7 @@ from typing import Any
 from PySide6.QtCore import QUrl
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
-from triage_app.viewer.details import Section
+from triage_app.review.details import Section
 
 _STYLE = """
 <style>

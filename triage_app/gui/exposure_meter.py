@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QWidget
 
-from triage_app.exposure import Exposure
+from triage_app.review.exposure import Exposure
 
 
 def meter_text(session: Exposure, today: Exposure) -> str:

@@ -15,7 +15,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter, QPen, Q
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
 from triage_app.gui.gallery_model import Role
-from triage_app.viewer.tiles import FAILED, IMAGE, VIDEO, TileFacts
+from triage_app.review.tiles import FAILED, IMAGE, VIDEO, TileFacts
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 

@@ -1,6 +1,6 @@
 """The gallery's list model: one row per tile, with custom roles.
 
-The model holds every :class:`~triage_app.gallery_rows.GalleryRow` of the
+The model holds every :class:`~triage_app.review.gallery_rows.GalleryRow` of the
 case (the "master" list, in item order) and shows the tiles that the current
 filter lets through, one per duplicate group when collapsing. Changing the
 filter resets the model; a grade change updates only the tiles concerned
@@ -24,11 +24,11 @@ from PySide6.QtCore import (
     Qt,
 )
 
-from triage_app.gallery_rows import Filter, GalleryRow
+from triage_app.config.schemes import Scheme
 from triage_app.gui.thumbnail_loader import ThumbnailLoader
-from triage_app.schemes import Scheme
-from triage_app.viewer.filters import choose_tile, tile_key, visible_rows
-from triage_app.viewer.tiles import TileFacts, tile_facts
+from triage_app.review.filters import choose_tile, tile_key, visible_rows
+from triage_app.review.gallery_rows import Filter, GalleryRow
+from triage_app.review.tiles import TileFacts, tile_facts
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 

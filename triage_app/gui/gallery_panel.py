@@ -13,7 +13,8 @@ from PySide6.QtCore import QItemSelection, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
 
-from triage_app.gallery_rows import GalleryRow, load_rows
+from triage_app.case.session import CaseSession
+from triage_app.config.viewer_settings import ViewerSettings
 from triage_app.gui.detail_pane import DetailPane
 from triage_app.gui.gallery_delegate import GalleryDelegate
 from triage_app.gui.gallery_model import GalleryModel, Role
@@ -21,10 +22,9 @@ from triage_app.gui.gallery_view import GalleryView
 from triage_app.gui.reveal import CLOSED, FOCUS_LOST, RevealController, RevealLog, RevealOverlay
 from triage_app.gui.thumbnail_loader import ThumbnailLoader
 from triage_app.gui.workers import JobQueue
-from triage_app.session import CaseSession
-from triage_app.viewer.details import ItemDetails, detail_sections, load_details
-from triage_app.viewer.filters import REVIEW, GalleryFilter, standard_filters
-from triage_app.viewer.settings import ViewerSettings
+from triage_app.review.details import ItemDetails, detail_sections, load_details
+from triage_app.review.filters import REVIEW, GalleryFilter, standard_filters
+from triage_app.review.gallery_rows import GalleryRow, load_rows
 
 DETAIL_DELAY_MS = 80
 

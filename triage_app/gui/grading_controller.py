@@ -15,11 +15,11 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QInputDialog, QLineEdit, QWidget
 
-from triage_app import grading
+from triage_app.case.session import CaseSession
 from triage_app.gui.gallery_panel import GalleryPanel
 from triage_app.gui.workers import JobQueue
-from triage_app.session import CaseSession
-from triage_app.viewer.undo import GradingAction, action_from, grades_of, undo_action
+from triage_app.review import grading
+from triage_app.review.undo import GradingAction, action_from, grades_of, undo_action
 
 Grades = dict[int, tuple[str | None, str | None]]
 AskReason = Callable[[QWidget, str], str | None]

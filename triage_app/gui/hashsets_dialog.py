@@ -2,7 +2,7 @@
 
 Reading the library runs on a reader thread; importing, switching and
 matching write (to the library or the case) and so run on the writer
-thread. Matching is :func:`triage_app.workflow.refresh`: match, grade exact
+thread. Matching is :func:`triage_app.review.refresh.refresh`: match, grade exact
 hits from the lists, regroup duplicates.
 """
 
@@ -30,12 +30,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from triage_app.case.session import CaseSession
+from triage_app.config.schemes import SCHEME_IDS
 from triage_app.gui.workers import JobQueue
 from triage_app.library.importer import ROLES, ImportResult, import_hash_list
-from triage_app.schemes import SCHEME_IDS
-from triage_app.session import CaseSession
+from triage_app.review.refresh import RefreshResult, refresh
 from triage_app.storage.library_store import HashSetInfo, LibraryStore
-from triage_app.workflow import RefreshResult, refresh
 
 COLUMNS = ("Use", "Name", "Role", "Format", "Scheme", "Entries", "Imported (UTC)")
 

@@ -32,10 +32,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from triage_app.case.session import CaseSession
 from triage_app.ingest.pipeline import IngestOptions, IngestResult, ingest
 from triage_app.ingest.progress import Progress, format_bytes, format_duration
-from triage_app.session import CaseSession
-from triage_app.workflow import RefreshResult, refresh
+from triage_app.review.refresh import RefreshResult, refresh
 
 
 class ProgressRelay(QObject):

@@ -29,8 +29,10 @@ from PySide6.QtWidgets import (
 )
 
 from triage_app import __version__
-from triage_app.accounts import PASSWORD_ENV, SUPERVISOR, USER_ENV, hash_password
-from triage_app.exposure import Exposure, exposure, record_reveal, start_of_today_utc
+from triage_app.case.session import CaseSession, PermissionDeniedError
+from triage_app.config.viewer_settings import TILE_RANGE, ViewerSettings, load_viewer_settings
+from triage_app.config.viewer_settings import save_viewer_settings as _save_settings
+from triage_app.domain.accounts import PASSWORD_ENV, SUPERVISOR, USER_ENV, hash_password
 from triage_app.gui.exposure_meter import BreakReminder, ExposureMeter
 from triage_app.gui.gallery_panel import GalleryPanel
 from triage_app.gui.grading_controller import GradingController
@@ -43,12 +45,10 @@ from triage_app.gui.signin_dialog import NewCase, NewCaseDialog, SignInDialog
 from triage_app.gui.signoff_dialog import SignOffDialog
 from triage_app.gui.supervisor_view import SupervisorView
 from triage_app.gui.workers import JobQueue
-from triage_app.session import CaseSession, PermissionDeniedError
+from triage_app.review.exposure import Exposure, exposure, record_reveal, start_of_today_utc
+from triage_app.review.refresh import RefreshResult, refresh
 from triage_app.storage.case_store import CaseStore
 from triage_app.supervision.qa import open_blind_rounds
-from triage_app.viewer.settings import TILE_RANGE, ViewerSettings, load_viewer_settings
-from triage_app.viewer.settings import save_viewer_settings as _save_settings
-from triage_app.workflow import RefreshResult, refresh
 
 #: Filters with a Ctrl+digit shortcut, in order.
 QUICK_FILTERS = ("review", "suggestions", "exact", "ignorable", "graded", "failed", "all")

@@ -45,7 +45,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QApplication
 
 from triage_app import __version__
-from triage_app.errors import TriageError
+from triage_app.domain.errors import TriageError
 from triage_app.reports.html_report import CSS
 from triage_app.reports.print_document import (
     TABLE_MARKER,

@@ -30,14 +30,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from triage_app.exposure import record_reveal
+from triage_app.case.session import CaseSession
 from triage_app.gui.reader_dialog import ReaderDialog
 from triage_app.gui.thumbnail_loader import to_qimage
 from triage_app.gui.workers import JobQueue
-from triage_app.session import CaseSession
+from triage_app.media.blur import blurred_tile, reveal_image
+from triage_app.review.exposure import record_reveal
 from triage_app.supervision import qa
 from triage_app.supervision.qa import BlindItem, BlindProgress, BlindRound
-from triage_app.viewer.thumbnails import blurred_tile, reveal_image
 
 #: Side of the picture area, in pixels.
 PICTURE_SIDE = 320

@@ -6,7 +6,7 @@ on one tile, shows that item's sharp image at a moderate size on
 10 s) runs out, or when the gallery loses focus. A new reveal ends the old
 one first, so never more than one image is in the clear. The time it was on
 screen is handed to ``log`` (the main window sends it to the writer thread,
-which records it in the audit trail with :func:`triage_app.exposure.record_reveal`).
+which records it in the audit trail with :func:`triage_app.review.exposure.record_reveal`).
 The sharp image is dropped as soon as the reveal ends.
 """
 

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from triage_app.viewer.settings import (
+from triage_app.config.viewer_settings import (
     BLUR_LEVELS,
     BREAK_MINUTES_RANGE,
     DEFAULT_BLUR,
@@ -26,7 +26,7 @@ from triage_app.viewer.settings import (
 
 
 class SettingsDialog(QDialog):
-    """Edits :class:`~triage_app.viewer.settings.ViewerSettings` (clamped to safe ranges)."""
+    """Edits :class:`~triage_app.config.viewer_settings.ViewerSettings` (clamped to safe ranges)."""
 
     def __init__(self, settings: ViewerSettings, parent: QWidget | None = None) -> None:
         super().__init__(parent)

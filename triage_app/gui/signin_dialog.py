@@ -23,8 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from triage_app.accounts import MIN_PASSWORD_LENGTH
-from triage_app.schemes import SCHEME_IDS, load_scheme
+from triage_app.config.schemes import SCHEME_IDS, load_scheme
+from triage_app.domain.accounts import MIN_PASSWORD_LENGTH
 
 
 class SignInDialog(QDialog):

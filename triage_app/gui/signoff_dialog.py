@@ -25,9 +25,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from triage_app.case.session import CaseSession
 from triage_app.gui.reader_dialog import ReaderDialog
 from triage_app.gui.workers import JobQueue
-from triage_app.session import CaseSession
 from triage_app.supervision import signoff
 from triage_app.supervision.signoff import SignOffPreview, SignOffResult
 

@@ -53,13 +53,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from triage_app import audit
-from triage_app.audit import AuditRow
+from triage_app.audit import chain as audit
+from triage_app.audit.chain import AuditRow
+from triage_app.case.session import CaseSession
 from triage_app.gui.pdf_report import render_pdf
 from triage_app.gui.reader_dialog import ReaderDialog
 from triage_app.gui.workers import JobQueue
 from triage_app.reports.print_document import PrintDocument
-from triage_app.session import CaseSession
 from triage_app.supervision import audit_view
 from triage_app.supervision.audit_pdf import audit_document
 from triage_app.supervision.audit_view import (

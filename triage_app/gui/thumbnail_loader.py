@@ -4,7 +4,7 @@ The delegate asks (through the model) only for tiles it paints, so only
 visible rows are loaded. Requests go on a stack: the newest (what is on
 screen now) is decoded first, and when the stack grows past a cap the
 oldest requests (tiles scrolled past) are dropped. Worker threads read the
-stored JPEG, blur it with :func:`triage_app.viewer.thumbnails.blurred_tile`
+stored JPEG, blur it with :func:`triage_app.media.blur.blurred_tile`
 and wrap the grey pixels in a ``QImage``; a queued signal hands it to the GUI
 thread, which only caches it: the GUI thread never decodes anything. The
 sharp image for a reveal is decoded the same way, first in line, and never
@@ -20,7 +20,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtGui import QImage
 
-from triage_app.viewer.thumbnails import RawImage, blurred_tile, reveal_image
+from triage_app.media.blur import RawImage, blurred_tile, reveal_image
 
 Fetch = Callable[[int], bytes | None]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from triage_app.errors import TriageError
+from triage_app.domain.errors import TriageError
 
 #: Format names accepted by :func:`triage_app.hashsets.parse`.
 FORMATS = ("csv", "vics", "icse", "plain", "nsrl")

@@ -14,10 +14,11 @@ import stat
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from triage_app.ingest import evidence_io, imaging, sniff
+from triage_app.domain.records import STATUS_FAILED, STATUS_HASHED, FileRecord
+from triage_app.evidence import readonly
+from triage_app.evidence.folder import FILE, describe_os_error, kind_of
 from triage_app.ingest.digests import MultiHasher
-from triage_app.ingest.walker import FILE, describe_os_error, kind_of
-from triage_app.records import STATUS_FAILED, STATUS_HASHED, FileRecord
+from triage_app.media import image_decode, sniff
 
 #: Files up to this size are kept in memory after hashing, so images decode
 #: from the same read. Larger ones are streamed and reopened for decoding.
@@ -67,7 +68,7 @@ def examine(
     """
     path = task.path
     try:
-        fd, atime_kept = evidence_io.open_file(path)
+        fd, atime_kept = readonly.open_file(path)
     except FileNotFoundError:
         return _failed(task, "vanished: the file was deleted before it could be read")
     except OSError as exc:
@@ -85,7 +86,7 @@ def examine(
         head = b""
         read_total = 0
         try:
-            for chunk in evidence_io.read_chunks(fd):
+            for chunk in readonly.read_chunks(fd):
                 hasher.update(chunk)
                 read_total += len(chunk)
                 if len(head) < sniff.HEAD_BYTES:
@@ -103,7 +104,7 @@ def examine(
         os.close(fd)
     digests = hasher.result()
     try:
-        now_on_disk = evidence_io.lstat(path)
+        now_on_disk = readonly.lstat(path)
     except FileNotFoundError:
         return _failed(task, "vanished: the file was deleted while it was being read")
     except OSError as exc:
@@ -151,8 +152,8 @@ def examine(
         record.notes.append(trailing)
     if found.media_type != sniff.IMAGE and found.format not in sniff.RENDERED_DOCUMENTS:
         return record
-    if found.format not in imaging.available_formats():
-        record.decode_status = imaging.NOT_DECODED
+    if found.format not in image_decode.available_formats():
+        record.decode_status = image_decode.NOT_DECODED
         record.reason = f"format not decoded: {found.format} is not on the decode allow-list"
         if found.format in sniff.DECODABLE:
             record.reason = f"format not decoded: no {found.format} decoder is installed"
@@ -168,7 +169,7 @@ def _reopen(task: ExamineTask, hashed: os.stat_result) -> int | None:
     """Open the file again (it was too big to keep); None unless it is still the very file
     that was hashed, so that nothing describes bytes other than the ones hashed."""
     try:
-        fd, _ = evidence_io.open_file(task.path)
+        fd, _ = readonly.open_file(task.path)
     except OSError:
         return None
     try:
@@ -216,20 +217,20 @@ def _streamed_trailing_note(
 
 def _decode(
     task: ExamineTask, data: bytes | None, fmt: str, hashed: os.stat_result
-) -> imaging.ImageFacts:
+) -> image_decode.ImageFacts:
     if data is not None:
-        return imaging.analyse_image(data, fmt)
+        return image_decode.analyse_image(data, fmt)
     fd = _reopen(task, hashed)
     if fd is None:
-        return imaging.ImageFacts(
-            decode_status=imaging.FAILED,
+        return image_decode.ImageFacts(
+            decode_status=image_decode.FAILED,
             reason="not decoded: the file is gone or changed since it was hashed",
         )
     with os.fdopen(fd, "rb") as handle:
-        return imaging.analyse_image(handle, fmt)
+        return image_decode.analyse_image(handle, fmt)
 
 
-def _merge(record: FileRecord, facts: imaging.ImageFacts) -> None:
+def _merge(record: FileRecord, facts: image_decode.ImageFacts) -> None:
     record.decode_status = facts.decode_status
     if facts.format:
         record.format = facts.format

@@ -16,13 +16,13 @@ from dataclasses import dataclass, field
 from importlib.metadata import version
 from pathlib import Path
 
-from triage_app.errors import IngestError
-from triage_app.ingest import imaging
+from triage_app.domain.errors import IngestError
+from triage_app.domain.records import STATUS_FAILED, STATUS_SKIPPED, FileRecord, Totals
+from triage_app.evidence.folder import FILE, Walker
 from triage_app.ingest.examine import KEEP_LIMIT, ExamineTask, examine
 from triage_app.ingest.pool import CRASHED, TIMEOUT, Outcome, WorkerPool
 from triage_app.ingest.progress import Progress, RateMeter
-from triage_app.ingest.walker import FILE, Walker
-from triage_app.records import STATUS_FAILED, STATUS_SKIPPED, FileRecord, Totals
+from triage_app.media import image_decode
 from triage_app.storage.case_store import CaseStore
 
 ProgressFn = Callable[[Progress], None]
@@ -68,7 +68,7 @@ def _record_for_failure(outcome: Outcome) -> FileRecord:
     }.get(outcome.failure or "", f"internal error: {outcome.detail}")
     partial: FileRecord | None = outcome.partial
     if partial is not None:
-        partial.decode_status = imaging.FAILED
+        partial.decode_status = image_decode.FAILED
         partial.reason = f"not decodable: {what}"
         return partial
     return FileRecord(

@@ -10,7 +10,7 @@ Kinds of match, best first:
 - ``near``: one of the item's query variants (as is, flipped or rotated,
   de-bordered, centre region at several scales) has a pHash within the case's
   threshold of a known entry's, confirmed by the dHash family of the same
-  variant (see :mod:`triage_app.matching.perceptual`). A suggestion, never a
+  variant (see :mod:`triage_app.media.perceptual`). A suggestion, never a
   grade. Low-information and partially decoded images never near-match.
 """
 
@@ -22,11 +22,11 @@ from typing import Any
 
 import numpy as np
 
-from triage_app.clock import utc_now
+from triage_app.config.schemes import load_scheme, map_list_code
+from triage_app.domain.clock import utc_now
+from triage_app.domain.records import MatchRecord
 from triage_app.library.set_index import EXACT_KINDS, SetIndex
 from triage_app.matching import near_rule
-from triage_app.records import MatchRecord
-from triage_app.schemes import load_scheme, map_list_code
 from triage_app.storage.case_store import CaseStore
 from triage_app.storage.library_store import HashSetInfo, LibraryStore
 

@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from triage_app.config.schemes import load_scheme
 from triage_app.hashsets import HashListError, ParseReport, check_usable, parse
 from triage_app.library.set_index import (
     EXACT_KINDS,
@@ -22,7 +23,6 @@ from triage_app.library.set_index import (
     index_folder,
     u64_to_signed,
 )
-from triage_app.schemes import load_scheme
 from triage_app.storage.library_store import HashSetInfo, LibraryError, LibraryStore
 
 ROLES = ("known", "ignorable")

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from triage_app.fileio import atomic_write_bytes
+from triage_app.files.atomic import atomic_write_bytes
 from triage_app.matching.hamming_index import HammingIndex, Matches
 from triage_app.storage.library_store import HashSetInfo, LibraryStore
 

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import NDArray
 
-from triage_app.errors import TriageError
+from triage_app.domain.errors import TriageError
 from triage_app.matching.planner import MAX_WIDTH
 
 if TYPE_CHECKING:

@@ -1,6 +1,6 @@
 """How near matching is applied to case items and list entries.
 
-The decision rule itself lives in :mod:`triage_app.matching.perceptual`
+The decision rule itself lives in :mod:`triage_app.media.perceptual`
 (hash bundles, query variants, thresholds, measured in
 ``benchmarks/match_quality.py``). This module adapts it to what the case and
 the library store: an item's ``hash_bundle`` JSON (its bundle and its query
@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from triage_app.matching import perceptual
+from triage_app.media import perceptual
 
 #: Default pHash threshold (bits of 64); configurable per case.
 DEFAULT_NEAR_THRESHOLD = perceptual.PHASH_MAX_DISTANCE

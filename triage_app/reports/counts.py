@@ -28,7 +28,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from triage_app.schemes import Scheme
+from triage_app.config.schemes import Scheme
 
 STILL = "still"
 MOVING = "moving"

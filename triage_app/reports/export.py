@@ -26,9 +26,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from triage_app import audit
-from triage_app.errors import TriageError
-from triage_app.fileio import atomic_writer
+from triage_app.audit import chain as audit
+from triage_app.case.session import CaseSession
+from triage_app.domain.errors import TriageError
+from triage_app.files.atomic import atomic_writer
 from triage_app.reports.csv_report import render_csv
 from triage_app.reports.graded_media import GradedMediaList, graded_media
 from triage_app.reports.html_report import print_document, render_html
@@ -37,7 +38,6 @@ from triage_app.reports.model import ReportData, build_report_data
 from triage_app.reports.print_document import render_pdf
 from triage_app.reports.thumbs import blurred_thumbnail
 from triage_app.reports.vics_export import profile_for, render_vics
-from triage_app.session import CaseSession
 from triage_app.storage.audit_log import AuditNote
 from triage_app.storage.case_store import CASE_DB, CASE_MARKER
 

@@ -20,11 +20,11 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from triage_app.grading import CONFIRMED, FROM_LIST, MANUAL
-from triage_app.records import STATUS_FAILED
+from triage_app.domain.records import STATUS_FAILED
 from triage_app.reports.counts import MEDIA, MEDIA_LABELS, CountTable
 from triage_app.reports.model import ReportData, ReportItem
 from triage_app.reports.print_document import PrintDocument, PrintPart, extract_tables
+from triage_app.review.grading import CONFIRMED, FROM_LIST, MANUAL
 
 TITLE = "Examination report: graded media"
 APPLICATION = "triage-workstation"

@@ -17,15 +17,16 @@ from datetime import UTC, datetime
 from importlib.metadata import version
 from typing import Any
 
-from triage_app import __version__, audit
-from triage_app.audit import verify_rows
-from triage_app.clock import utc_now
-from triage_app.errors import TriageError
-from triage_app.grading import CONFIRMED, FROM_LIST, is_propagated
-from triage_app.records import STATUS_FAILED, STATUS_HASHED, STATUS_SKIPPED, Totals
+from triage_app import __version__
+from triage_app.audit import chain as audit
+from triage_app.audit.chain import verify_rows
+from triage_app.case.session import CaseSession
+from triage_app.config.schemes import Scheme
+from triage_app.domain.clock import utc_now
+from triage_app.domain.errors import TriageError
+from triage_app.domain.records import STATUS_FAILED, STATUS_HASHED, STATUS_SKIPPED, Totals
 from triage_app.reports.counts import Countable, CountTable, count_all, media_of
-from triage_app.schemes import Scheme
-from triage_app.session import CaseSession
+from triage_app.review.grading import CONFIRMED, FROM_LIST, is_propagated
 from triage_app.storage import report_queries
 from triage_app.storage.qa_store import QaStore
 from triage_app.storage.review_store import CurrentGrade

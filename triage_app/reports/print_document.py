@@ -13,7 +13,7 @@ import importlib
 import re
 from dataclasses import dataclass, field
 
-from triage_app.errors import TriageError
+from triage_app.domain.errors import TriageError
 
 #: Placeholder paragraph standing for table N in a part's HTML.
 TABLE_MARKER = "<p>[[table {}]]</p>"

@@ -9,8 +9,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from triage_app.audit import GENESIS, entry_hash, payload_text
-from triage_app.clock import utc_now
+from triage_app.audit.chain import GENESIS, entry_hash, payload_text
+from triage_app.domain.clock import utc_now
 from triage_app.storage.models import AuditEntry
 
 

@@ -17,12 +17,13 @@ from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session
 
-from triage_app import __version__, audit
-from triage_app.accounts import account_label
-from triage_app.clock import utc_now
-from triage_app.errors import CaseError, IngestError
-from triage_app.fileio import atomic_write_bytes
-from triage_app.records import (
+from triage_app import __version__
+from triage_app.audit import chain as audit
+from triage_app.config.schemes import SCHEME_IDS
+from triage_app.domain.accounts import account_label
+from triage_app.domain.clock import utc_now
+from triage_app.domain.errors import CaseError, IngestError
+from triage_app.domain.records import (
     STATUS_FAILED,
     STATUS_HASHED,
     STATUS_SKIPPED,
@@ -31,7 +32,7 @@ from triage_app.records import (
     MatchRecord,
     Totals,
 )
-from triage_app.schemes import SCHEME_IDS
+from triage_app.files.atomic import atomic_write_bytes
 from triage_app.storage import migrate
 from triage_app.storage.audit_log import AuditNote, append_audit
 from triage_app.storage.database import Database, exclusive_lock

@@ -12,7 +12,7 @@ from typing import Self
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from triage_app.errors import CaseLockedError
+from triage_app.domain.errors import CaseLockedError
 from triage_app.storage.engine import make_engine
 
 

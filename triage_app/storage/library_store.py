@@ -20,9 +20,9 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import DatabaseError
 
 from triage_app import __version__
-from triage_app.clock import utc_now
-from triage_app.errors import TriageError
-from triage_app.settings import user_home
+from triage_app.config.settings import user_home
+from triage_app.domain.clock import utc_now
+from triage_app.domain.errors import TriageError
 from triage_app.storage import migrate
 from triage_app.storage.database import Database, exclusive_lock
 from triage_app.storage.engine import sqlite_url

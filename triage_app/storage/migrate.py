@@ -17,7 +17,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, MetaData
 
 from triage_app import __version__
-from triage_app.errors import SchemaTooNewError
+from triage_app.domain.errors import SchemaTooNewError
 from triage_app.storage import library_models
 from triage_app.storage import models as case_models
 

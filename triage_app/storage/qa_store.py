@@ -26,9 +26,9 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
-from triage_app.accounts import account_label
-from triage_app.clock import utc_now
-from triage_app.errors import TriageError
+from triage_app.domain.accounts import account_label
+from triage_app.domain.clock import utc_now
+from triage_app.domain.errors import TriageError
 from triage_app.storage.audit_log import AuditNote, append_audit
 from triage_app.storage.case_store import CaseStore
 from triage_app.storage.models import (

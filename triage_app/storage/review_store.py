@@ -16,9 +16,9 @@ from typing import Any
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from triage_app.accounts import account_label
-from triage_app.audit import GENESIS, AuditRow
-from triage_app.clock import utc_now
+from triage_app.audit.chain import GENESIS, AuditRow
+from triage_app.domain.accounts import account_label
+from triage_app.domain.clock import utc_now
 from triage_app.storage.audit_log import AuditNote, append_audit
 from triage_app.storage.case_store import CaseStore
 from triage_app.storage.models import (

@@ -11,8 +11,8 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 
-from triage_app.audit import AuditRow
-from triage_app.clock import utc_now
+from triage_app.audit.chain import AuditRow
+from triage_app.domain.clock import utc_now
 from triage_app.reports.html_report import CSS, e, when
 from triage_app.reports.print_document import PrintDocument, PrintPart, extract_tables
 from triage_app.supervision.audit_view import SOURCE_KINDS, AuditFilter, AuditReview

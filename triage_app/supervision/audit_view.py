@@ -1,6 +1,6 @@
 """The supervisor's review of the audit trail: filters, per-examiner statistics, exports.
 
-Everything here works on the log's rows (:class:`~triage_app.audit.AuditRow`)
+Everything here works on the log's rows (:class:`~triage_app.audit.chain.AuditRow`)
 read once by :func:`load_review`, which also verifies the whole chain, so the
 CLI (``triage audit list``, ``triage audit export`` with filters, ``triage
 stats``) and the GUI's supervisor view show the same thing.
@@ -32,13 +32,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from triage_app import audit
-from triage_app.accounts import SUPERVISOR
-from triage_app.audit import AuditRow, Verdict, verify_rows
-from triage_app.clock import utc_now
-from triage_app.errors import TriageError
-from triage_app.fileio import atomic_writer
-from triage_app.session import CaseSession, PermissionDeniedError
+from triage_app.audit import chain as audit
+from triage_app.audit.chain import AuditRow, Verdict, verify_rows
+from triage_app.case.session import CaseSession, PermissionDeniedError
+from triage_app.domain.accounts import SUPERVISOR
+from triage_app.domain.clock import utc_now
+from triage_app.domain.errors import TriageError
+from triage_app.files.atomic import atomic_writer
 from triage_app.storage.audit_log import AuditNote
 from triage_app.storage.qa_store import QaStore
 from triage_app.storage.review_store import Account, CurrentGrade

@@ -15,7 +15,7 @@ The flow:
    disagreements (:func:`qa_report`), and records the final grade and a
    reason for each disagreement (:func:`adjudicate`). A final grade that
    differs from the item's grade is made through the normal grading rules
-   (:func:`triage_app.grading.grade`: an amendment with a reason, kept in the
+   (:func:`triage_app.review.grading.grade`: an amendment with a reason, kept in the
    history and the audit log).
 
 Sampling is reproducible from the seed, without relying on Python's
@@ -55,10 +55,11 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-from triage_app import audit, grading
-from triage_app.accounts import SUPERVISOR
-from triage_app.errors import TriageError
-from triage_app.session import CaseSession, PermissionDeniedError
+from triage_app.audit import chain as audit
+from triage_app.case.session import CaseSession, PermissionDeniedError
+from triage_app.domain.accounts import SUPERVISOR
+from triage_app.domain.errors import TriageError
+from triage_app.review import grading
 from triage_app.storage.audit_log import AuditNote
 from triage_app.storage.qa_store import HistoricGrade, QaPair, QaStore, RoundRow
 from triage_app.storage.review_store import Account
@@ -746,7 +747,7 @@ def adjudicate(
     """Record the final grade of a disagreement, with a reason (supervisors only).
 
     When the final grade differs from the item's grade it is made through
-    :func:`triage_app.grading.grade` with the reason ("QA round N
+    :func:`triage_app.review.grading.grade` with the reason ("QA round N
     adjudication: ..."), so the amendment rules, the history and the audit log
     apply as to any change of grade (and the sign-off guard: a change after
     sign-off is marked as such). ``propagate`` also grades the item's

@@ -15,9 +15,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from triage_app import audit
-from triage_app.errors import TriageError
-from triage_app.session import CaseSession, PermissionDeniedError
+from triage_app.audit import chain as audit
+from triage_app.case.session import CaseSession, PermissionDeniedError
+from triage_app.domain.errors import TriageError
 from triage_app.storage.audit_log import AuditNote
 from triage_app.storage.qa_store import ChangeAfterSignOffError, QaStore
 from triage_app.storage.review_store import CurrentGrade, GradeWrite

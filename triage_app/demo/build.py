@@ -11,18 +11,18 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from triage_app import synthetic
-from triage_app.accounts import EXAMINER, SUPERVISOR, hash_password
-from triage_app.errors import CaseError
+from triage_app.case.session import CaseSession
+from triage_app.demo import synthetic
+from triage_app.domain.accounts import EXAMINER, SUPERVISOR, hash_password
+from triage_app.domain.errors import CaseError
 from triage_app.ingest.pipeline import IngestOptions, IngestResult, ingest
 from triage_app.ingest.progress import Progress
 from triage_app.library.importer import import_hash_list
 from triage_app.matching import near_rule
-from triage_app.session import CaseSession
+from triage_app.review.refresh import refresh
 from triage_app.storage.case_store import CaseStore
 from triage_app.storage.library_store import LibraryStore
 from triage_app.storage.review_store import ReviewStore
-from triage_app.workflow import refresh
 
 DEMO_REF = "DEMO-2026-001"
 DEMO_EXHIBIT = "DEMO/1"

@@ -11,8 +11,8 @@ import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from triage_app import audit
-from triage_app.session import CaseSession
+from triage_app.audit import chain as audit
+from triage_app.case.session import CaseSession
 from triage_app.storage.audit_log import AuditNote
 
 #: Reveals longer than this are recorded as this long (the GUI re-blurs well before).

@@ -14,7 +14,7 @@ import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from triage_app.ingest import evidence_io
+from triage_app.evidence import readonly
 
 FILE = "file"
 DIRECTORY = "directory"
@@ -83,7 +83,7 @@ class Walker:
 
     def _list(self, rel: bytes) -> list[tuple[bytes, os.stat_result | OSError]]:
         """List a folder: each child's raw name with its lstat (or the error)."""
-        fd, kept = evidence_io.open_dir(self._join(rel))
+        fd, kept = readonly.open_dir(self._join(rel))
         self.atime_preserved &= kept
         listed: list[tuple[bytes, os.stat_result | OSError]] = []
         try:

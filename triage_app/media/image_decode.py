@@ -22,7 +22,7 @@ from typing import IO, Any
 import numpy as np
 from PIL import Image, ImageFile, UnidentifiedImageError
 
-from triage_app.matching import perceptual
+from triage_app.media import perceptual
 
 #: Longest side of stored thumbnails.
 THUMB_SIDE = 256

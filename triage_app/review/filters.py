@@ -1,6 +1,6 @@
 """The gallery's filters and the collapsing of duplicate groups into one tile.
 
-The predicates themselves are :mod:`triage_app.gallery_rows`'; this module
+The predicates themselves are :mod:`triage_app.review.gallery_rows`'; this module
 names them for the GUI and decides which rows become tiles. With collapsing
 on, each duplicate group shows one tile: its representative when that passes
 the filter, else the group's first member that does.
@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from triage_app import gallery_rows as gr
-from triage_app.gallery_rows import Filter, GalleryRow
-from triage_app.schemes import Scheme
+from triage_app.config.schemes import Scheme
+from triage_app.review import gallery_rows as gr
+from triage_app.review.gallery_rows import Filter, GalleryRow
 
 REVIEW = "review"
 ALL = "all"

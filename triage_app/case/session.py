@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from triage_app import audit
-from triage_app.accounts import check_password
-from triage_app.errors import TriageError
-from triage_app.schemes import Scheme, load_scheme
+from triage_app.audit import chain as audit
+from triage_app.config.schemes import Scheme, load_scheme
+from triage_app.domain.accounts import check_password
+from triage_app.domain.errors import TriageError
 from triage_app.storage.audit_log import AuditNote
 from triage_app.storage.case_store import CaseStore
 from triage_app.storage.review_store import Account, ReviewStore

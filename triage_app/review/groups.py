@@ -16,10 +16,10 @@ from typing import Any
 
 import numpy as np
 
+from triage_app.case.session import CaseSession
 from triage_app.library.case_matcher import near_threshold
 from triage_app.matching import near_rule
 from triage_app.matching.hamming_index import HammingIndex
-from triage_app.session import CaseSession
 
 MEDIA = ("image", "video")
 
@@ -141,7 +141,7 @@ def compute_groups(session: CaseSession) -> GroupSummary:
 
 def status(session: CaseSession) -> dict[str, Any]:
     """The counts ``triage status --json`` reports."""
-    from triage_app.grading import FROM_LIST, HUMAN_SOURCES, is_propagated
+    from triage_app.review.grading import FROM_LIST, HUMAN_SOURCES, is_propagated
 
     summary = session.store.summary()
     rows = session.review.review_items()

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from triage_app.clusters import GroupSummary, compute_groups
-from triage_app.grading import GradeOutcome, apply_list_grades
+from triage_app.case.session import CaseSession
 from triage_app.library.case_matcher import MatchSummary, match_case
-from triage_app.session import CaseSession
+from triage_app.review.grading import GradeOutcome, apply_list_grades
+from triage_app.review.groups import GroupSummary, compute_groups
 from triage_app.storage.library_store import LibraryStore
 
 

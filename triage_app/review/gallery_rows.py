@@ -11,7 +11,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from triage_app.session import CaseSession
+from triage_app.case.session import CaseSession
 
 MEDIA = ("image", "video")
 

@@ -21,7 +21,7 @@ def resources_dir() -> Path:
     candidates = []
     if os.environ.get(RESOURCES_ENV):
         candidates.append(Path(os.environ[RESOURCES_ENV]))
-    candidates.append(Path(__file__).resolve().parents[1] / "resources")
+    candidates.append(Path(__file__).resolve().parents[2] / "resources")
     candidates.append(Path(sys.prefix) / "share" / "triage-workstation" / "resources")
     for folder in candidates:
         if (folder / "schemes").is_dir():

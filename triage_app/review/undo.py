@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from triage_app.grading import GradeOutcome, undo_last, undo_propagation
-from triage_app.session import CaseSession
+from triage_app.case.session import CaseSession
+from triage_app.review.grading import GradeOutcome, undo_last, undo_propagation
 
 UNDO_REASON = "undone by examiner (undo)"
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
-from triage_app.settings import load_settings, save_settings
-from triage_app.viewer.thumbnails import DEFAULT_CELLS
+from triage_app.config.settings import load_settings, save_settings
+from triage_app.media.blur import DEFAULT_CELLS
 
 SETTINGS_KEY = "viewer"
 #: Blur strengths offered, as cells on a tile's longest side (fewer is stronger).

@@ -13,7 +13,7 @@ from typing import Any
 
 import platformdirs
 
-from triage_app.fileio import atomic_write_bytes
+from triage_app.files.atomic import atomic_write_bytes
 
 APP_NAME = "triage-workstation"
 HOME_ENV = "TRIAGE_HOME"

@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from triage_app.resources import resources_dir
-from triage_app.settings import load_settings
+from triage_app.config.resources import resources_dir
+from triage_app.config.settings import load_settings
 
 SCHEME_IDS = ("uk", "projectvic")
 

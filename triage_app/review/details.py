@@ -11,9 +11,9 @@ import os
 from dataclasses import dataclass, field
 from typing import Any
 
-from triage_app.gallery_rows import GalleryRow
-from triage_app.schemes import Scheme
-from triage_app.session import CaseSession
+from triage_app.case.session import CaseSession
+from triage_app.config.schemes import Scheme
+from triage_app.review.gallery_rows import GalleryRow
 from triage_app.storage.review_store import CurrentGrade
 
 Section = tuple[str, list[tuple[str, str]]]

@@ -1,0 +1,1 @@
+"""What the program reads before it opens a case: per-user settings, shipped data, schemes."""

@@ -1,0 +1,1 @@
+"""Synthetic data (images, seized folders, hash lists) and the ``triage demo`` case."""

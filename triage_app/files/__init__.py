@@ -1,0 +1,1 @@
+"""File helpers every layer uses: atomic writes, file digests, safe output targets."""
