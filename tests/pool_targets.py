@@ -27,3 +27,8 @@ def behave(task: tuple[str, Any], phase: Callable[[Any], None]) -> Any:
         phase("hashed")
         return "finished"
     raise AssertionError(kind)
+
+
+def report_pid(task: tuple[str, Any], phase: Callable[[Any], None]) -> Any:
+    """Return the worker's process id and its scheduling priority with the task."""
+    return task, os.getpid(), os.getpriority(os.PRIO_PROCESS, 0)

@@ -12,7 +12,7 @@ import pytest
 from conftest import TEST_PASSWORD, TEST_USER, run_cli
 from review_helpers import add_items
 
-from triage_app.audit import chain as audit
+from triage_app import audit
 from triage_app.audit.chain import verify_rows
 from triage_app.case.session import CaseSession
 from triage_app.review import grading

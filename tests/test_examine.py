@@ -31,7 +31,8 @@ from triage_app.demo import synthetic
 from triage_app.domain.records import STATUS_FAILED, STATUS_HASHED, FileRecord
 from triage_app.evidence.folder import FILE, Walker
 from triage_app.ingest.digests import Digests, digest_bytes, digest_chunks
-from triage_app.ingest.examine import KEEP_LIMIT, ExamineTask, examine
+from triage_app.ingest.examine import examine
+from triage_app.ingest.tasks import KEEP_LIMIT, ExamineTask
 from triage_app.media import image_decode
 
 MIB = 1 << 20
@@ -107,7 +108,8 @@ def zip_bytes(payload: bytes) -> bytes:
 _EXAMINE_IN_CHILD = """
 import json, re, sys
 from pathlib import Path
-from triage_app.ingest.examine import ExamineTask, examine
+from triage_app.ingest.examine import examine
+from triage_app.ingest.tasks import ExamineTask
 
 def peak_kib():  # VmHWM: the peak resident set size, which clear_refs=5 resets
     return int(re.search(r"VmHWM:\\s+(\\d+)", Path("/proc/self/status").read_text()).group(1))

@@ -58,3 +58,35 @@ def test_cancel_abandons_running_tasks_promptly() -> None:
         timer.join()
     assert outcomes == []
     assert elapsed < 10
+
+
+def test_workers_start_only_when_there_is_work_for_them() -> None:
+    from pool_targets import report_pid
+
+    with WorkerPool(report_pid, 4, 5.0, depth=2) as pool:  # type: ignore[arg-type]
+        one = [o.result[1] for o in pool.run([("a", 1)])]  # type: ignore[index]
+        assert len(pool._slots) == 1
+        many = {o.result[1] for o in pool.run([("b", i) for i in range(40)])}  # type: ignore[index]
+    assert len(one) == 1
+    assert 2 <= len(many) <= 4
+
+
+def test_workers_run_at_a_lower_priority_than_the_parent() -> None:
+    import os
+
+    from pool_targets import report_pid
+
+    with WorkerPool(report_pid, 1, 5.0) as pool:  # type: ignore[arg-type]
+        (outcome,) = list(pool.run([("x", 0)]))
+    assert outcome.result[2] > os.getpriority(os.PRIO_PROCESS, 0)  # type: ignore[index]
+
+
+def test_prefetched_tasks_are_taken_over_not_repeated_and_strays_dropped() -> None:
+    from pool_targets import report_pid
+
+    with WorkerPool(report_pid, 2, 5.0, depth=2) as pool:  # type: ignore[arg-type]
+        sent = pool.prefetch([("p", 1), ("p", 2), ("p", 3)])
+        assert sent == 2  # one worker, two queued
+        tasks = [("p", 2), ("q", 1), ("q", 2)]  # ("p", 1) is no longer wanted
+        outcomes = [o.task for o in pool.run(tasks)]
+    assert sorted(outcomes) == sorted(tasks)  # each once; the stray was dropped

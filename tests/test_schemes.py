@@ -6,8 +6,9 @@ import json
 
 import pytest
 
-from triage_app.config.schemes import SCHEME_IDS, load_scheme, map_list_code
+from triage_app.config.schemes import load_scheme, map_list_code
 from triage_app.config.settings import save_settings
+from triage_app.domain.options import SCHEME_IDS
 
 
 @pytest.mark.parametrize("scheme_id", SCHEME_IDS)

@@ -20,9 +20,10 @@ from conftest import TEST_PASSWORD, run_cli
 from review_helpers import add_items, exact, near, set_matches
 from sqlalchemy import Engine, event
 
-from triage_app.audit import chain as audit
+from triage_app import audit
 from triage_app.audit.chain import verify_rows
-from triage_app.case.session import CaseSession, PermissionDeniedError
+from triage_app.case.session import CaseSession
+from triage_app.domain.errors import PermissionDeniedError
 from triage_app.reports.export import export_report
 from triage_app.review import grading
 from triage_app.review.exposure import record_reveal

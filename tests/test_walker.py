@@ -29,7 +29,8 @@ from conftest import run_cli
 from triage_app.domain.records import STATUS_HASHED
 from triage_app.evidence import readonly
 from triage_app.evidence.folder import DIRECTORY, FILE, WalkEntry, Walker, describe_os_error
-from triage_app.ingest.examine import ExamineTask, examine
+from triage_app.ingest.examine import examine
+from triage_app.ingest.tasks import ExamineTask
 
 IS_ROOT = os.geteuid() == 0
 NOBODY = 65534

@@ -52,3 +52,18 @@ def test_smoke_fails_when_the_case_cannot_be_opened(tmp_path: Path) -> None:
     result = _smoke(str(tmp_path / "no-such-case"), home=tmp_path / "home")
     assert result.returncode == 1
     assert "smoke: error" in result.stderr
+
+
+def test_smoke_without_credentials_stops_instead_of_asking(demo_case: tuple[Path, Path]) -> None:
+    """A sign-in dialog would wait for a person forever; --smoke refuses instead."""
+    case, home = demo_case
+    env = {k: v for k, v in _env(home).items() if k not in DEMO}
+    result = subprocess.run(
+        [sys.executable, "-m", "triage_app.gui.app", "--smoke", str(case)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert "TRIAGE_USER" in result.stderr

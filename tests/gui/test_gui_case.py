@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from gui.helpers import image_items, wait_writer
-from triage_app.audit import chain as audit
+from triage_app import audit
 from triage_app.demo import synthetic
 from triage_app.demo.build import DEMO_EXAMINER
 from triage_app.gui.hashsets_dialog import HashSetsDialog

@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from gui.helpers import wait_writer
-from triage_app.audit import chain as audit
+from triage_app import audit
 from triage_app.gui.gallery_model import Role
 from triage_app.gui.gallery_view import MOUSE_REVEAL
 from triage_app.gui.main_window import MainWindow

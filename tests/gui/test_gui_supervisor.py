@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from gui.helpers import image_items, wait_writer
-from triage_app.audit import chain as audit
+from triage_app import audit
 from triage_app.case.session import CaseSession
 from triage_app.config.viewer_settings import ViewerSettings
 from triage_app.demo.build import DEMO_EXAMINER, DEMO_PASSWORD, DEMO_SUPERVISOR

@@ -11,38 +11,50 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
 GENESIS = "0" * 64
 
-# Actions written to the log.
-CASE_CREATED = "case created"
-CASE_OPENED = "case opened"
-CASE_CLOSED = "case closed"
-SIGN_IN = "sign-in"
-SIGN_IN_REFUSED = "sign-in refused"
-USER_ADDED = "user added"
-INGEST_STARTED = "ingest started"
-INGEST_FINISHED = "ingest finished"
-HASH_SET_ATTACHED = "hash set attached"
-MATCH_RUN = "match run"
-SETTING_CHANGED = "setting changed"
-GRADE = "grade"
-GRADE_AMENDED = "grade amended"
-GRADE_FROM_LIST = "grade from hash list"
-CONFIRM = "near match confirmed"
-PROPAGATE = "grade propagated"
-PROPAGATION_UNDONE = "propagation undone"
-GRADE_UNDONE = "grade undone"
-REVEAL = "reveal"
-EXPORT = "export"
-SIGN_OFF = "sign-off"
-# Supervision: blind second grading (QA) and sign-off.
-QA_SAMPLE = "qa sample drawn"
-QA_SECOND_GRADE = "qa second grade"
-QA_ADJUDICATED = "qa adjudicated"
+
+@dataclass(frozen=True, slots=True)
+class AuditNote:
+    """An entry to append: action, object and payload (the user is the actor's)."""
+
+    action: str
+    object: str
+    payload: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class NewEntry:
+    """An entry built for appending: every field the chain covers, and its hash."""
+
+    seq: int
+    time_utc: str
+    user: str
+    action: str
+    object: str
+    payload: str
+    prev_hash: str
+    hash: str
+
+
+def chain_entries(
+    head: tuple[int, str], user: str, notes: Iterable[AuditNote], now: Callable[[], str]
+) -> list[NewEntry]:
+    """Entries that continue the chain after ``head`` (its sequence number and hash)."""
+    seq, prev = head
+    out: list[NewEntry] = []
+    for note in notes:
+        seq += 1
+        time_utc = now()
+        payload = payload_text(note.payload)
+        digest = entry_hash(seq, time_utc, user, note.action, note.object, payload, prev)
+        out.append(NewEntry(seq, time_utc, user, note.action, note.object, payload, prev, digest))
+        prev = digest
+    return out
 
 
 def payload_text(payload: dict[str, Any]) -> str:

@@ -7,27 +7,21 @@ opening and closing the case are logged too.
 
 from __future__ import annotations
 
+import os
+from collections.abc import Sequence
 from pathlib import Path
 
-from triage_app.audit import chain as audit
+from triage_app import audit
+from triage_app.audit import AuditNote
+from triage_app.case.password_check import PendingSignIn
 from triage_app.config.schemes import Scheme, load_scheme
-from triage_app.domain.accounts import check_password
-from triage_app.domain.errors import TriageError
-from triage_app.storage.audit_log import AuditNote
-from triage_app.storage.case_store import CaseStore
-from triage_app.storage.review_store import Account, ReviewStore
-
-
-class SignInError(TriageError):
-    """The account does not exist or the password is wrong."""
-
-    exit_code = 4
-
-
-class PermissionDeniedError(TriageError):
-    """The signed-in account's role does not allow this."""
-
-    exit_code = 5
+from triage_app.domain.accounts import Account, check_password
+from triage_app.domain.errors import PermissionDeniedError, SignInError
+from triage_app.domain.records import CaseSummary
+from triage_app.files.output_target import Protected, ProtectedNames
+from triage_app.storage.case_store import CASE_DB, CASE_MARKER, CaseStore
+from triage_app.storage.report_queries import exhibits
+from triage_app.storage.review_store import ReviewStore
 
 
 class CaseSession:
@@ -47,16 +41,59 @@ class CaseSession:
         """The account's label in the audit log."""
         return self.account.label
 
+    # -- services the front ends use (they never reach the store themselves) ---------------
+
+    def summary(self) -> CaseSummary:
+        """The case header and its totals."""
+        return self.store.summary()
+
+    def thumbnail(self, item_id: int) -> bytes | None:
+        """An item's stored thumbnail (JPEG bytes, unblurred: blur before showing)."""
+        return self.store.thumbnail(item_id)
+
+    def accounts(self) -> list[Account]:
+        """Every account of the case."""
+        return self.review.accounts()
+
+    def record(self, notes: Sequence[AuditNote]) -> tuple[int, str]:
+        """Append entries for this account in their own transaction; return the new head."""
+        return self.review.record(self.actor, notes)
+
+    def protected_outputs(self) -> Protected:
+        """What no output may touch: every exhibit's source, the case's own files."""
+        folders = [
+            (Path(os.fsdecode(ex.source_root)), f"the source folder of exhibit {ex.reference}")
+            for ex in exhibits(self.store)
+        ]
+        own = ProtectedNames(
+            self.store.case_dir, (CASE_MARKER,), (CASE_DB,), "the case's own files"
+        )
+        return Protected(tuple(folders), (own,))
+
     @classmethod
     def sign_in(
-        cls, case_dir: Path, login: str, password: str, *, client: str = "cli"
+        cls,
+        case_dir: Path,
+        login: str,
+        password: str,
+        *,
+        client: str = "cli",
+        pending: PendingSignIn | None = None,
     ) -> CaseSession:
-        """Open a case as ``login``; a refused sign-in is logged and raises."""
+        """Open a case as ``login``; a refused sign-in is logged and raises.
+
+        ``pending`` is the same sign-in begun earlier (its password check may be done).
+        """
         store = CaseStore.open(case_dir)
         try:
             review = ReviewStore(store)
             found = review.find_account(login)
-            if found is None or not check_password(password, found[1]) or not found[0].active:
+            if pending is None or (pending.login, pending.password) != (login, password):
+                pending = None
+            checked = found is not None and (
+                pending.verdict(found[1]) if pending else check_password(password, found[1])
+            )
+            if found is None or not checked or not found[0].active:
                 why = "unknown account" if found is None else "wrong password"
                 if found is not None and not found[0].active:
                     why = "account disabled"
@@ -95,6 +132,28 @@ class CaseSession:
         if self.account.role != role:
             raise PermissionDeniedError(
                 f"{what} needs a {role} account; {self.actor} is an {self.account.role}"
+            )
+
+    def blind_rounds(self) -> list[int]:
+        """Incomplete QA rounds the signed-in account is grading blind."""
+        from triage_app.storage.qa_store import QaStore  # supervision's tables, when asked
+
+        return QaStore(self.store).open_blind_rounds(self.account.id)
+
+    def refuse_if_blind(self, what: str) -> None:
+        """Refuse ``what`` (anything that shows or changes grades) to a blind second grader.
+
+        While an account has an incomplete QA round to grade, the ordinary ways
+        of seeing grades (the gallery, item listings, history, reports, the audit
+        trail) and of grading are closed to it in that case. Every such service
+        calls this; it is the one place the rule is written.
+        """
+        rounds = self.blind_rounds()
+        if rounds:
+            raise PermissionDeniedError(
+                f"{what} is refused while you grade QA round {', '.join(map(str, rounds))} "
+                "blind: it would show grades of the case. Finish the sample first "
+                "('triage qa grade')"
             )
 
     def close(self) -> None:

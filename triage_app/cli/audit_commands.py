@@ -1,26 +1,22 @@
-"""``triage audit verify`` and ``triage audit export`` (``audit list`` and the export's
-filters and PDF come from :mod:`triage_app.cli.supervision_commands`)."""
+"""``triage audit verify | list | export``: the audit trail.
+
+``verify`` checks the hash chain (and a head printed earlier); ``export``
+writes the whole log as stored (csv or json), or, with a filter or as pdf, the
+supervisor's review of it; ``list`` shows the filtered log (supervisor).
+"""
 
 from __future__ import annotations
 
 import argparse
-import csv
-import hashlib
-import io
-import json
 from pathlib import Path
 from typing import Any
 
-from triage_app.audit import chain as audit
-from triage_app.audit.chain import verify_rows
-from triage_app.cli import supervision_commands
+from triage_app.cli.audit_filters import add_filter_options, dump, filter_from_args
 from triage_app.cli.signin import add_user_option, open_session
-from triage_app.domain.errors import TriageError
-from triage_app.files.atomic import atomic_write_bytes
-from triage_app.storage.audit_log import AuditNote
-from triage_app.supervision import qa
+from triage_app.domain.options import REVIEW_FORMATS
 
-FIELDS = ("seq", "time_utc", "user", "action", "object", "payload", "prev_hash", "hash")
+#: Longest payload ``audit list`` prints on a line (``--json`` gives it whole).
+PAYLOAD_WIDTH = 110
 
 
 def register(sub: Any) -> None:
@@ -36,36 +32,37 @@ def register(sub: Any) -> None:
     )
     add_user_option(v)
     v.set_defaults(func=cmd_verify)
+
     e = a_sub.add_parser("export", help="write the audit trail to a file")
     e.add_argument("case_dir", type=Path, metavar="CASE_DIR")
     e.add_argument("--out", type=Path, required=True, metavar="FILE")
     e.add_argument(
         "--format",
-        choices=("csv", "json", "pdf"),
+        choices=REVIEW_FORMATS,
         default="csv",
         help="csv or json: the whole log as stored; with a filter, or pdf, the supervisor's "
         "review with the filter, the chain's verdict and the head",
     )
+    add_filter_options(e)
     add_user_option(e)
     e.set_defaults(func=cmd_export)
-    # Supervisor review: `audit list`, and filters/PDF on `audit export` (supervision).
-    supervision_commands.register_audit(a_sub, e)
 
-
-def _parse_head(text: str) -> tuple[int, str]:
-    seq, _, digest = text.partition(":")
-    try:
-        return int(seq), digest.strip().lower()
-    except ValueError:
-        raise TriageError("--expect-head takes SEQ:HASH, e.g. 42:9f86d0...") from None
+    lst = a_sub.add_parser("list", help="list the audit trail, filtered (supervisor)")
+    lst.add_argument("case_dir", type=Path, metavar="CASE_DIR")
+    add_filter_options(lst)
+    lst.add_argument("--json", action="store_true", help="the entries as a JSON array")
+    add_user_option(lst)
+    lst.set_defaults(func=cmd_list)
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
     """Verify the chain."""
-    expect = _parse_head(args.expect_head) if args.expect_head else None
+    from triage_app.case.trail import parse_head, verify_trail
+
+    expect = parse_head(args.expect_head) if args.expect_head else None
     with open_session(args) as session:
         # Verify what was there before this command signed in, plus its own entries.
-        verdict = verify_rows(session.review.audit_rows(), expect)
+        verdict = verify_trail(session, expect)
     if verdict.ok:
         print(f"audit trail intact: {verdict.entries} entries")
         print(f"head {verdict.head_seq} {verdict.head_hash}")
@@ -75,47 +72,59 @@ def cmd_verify(args: argparse.Namespace) -> int:
     return 1
 
 
-def render(rows: list[dict[str, Any]], fmt: str) -> bytes:
-    """The export's bytes."""
-    if fmt == "json":
-        return (json.dumps(rows, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=FIELDS, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    return out.getvalue().encode("utf-8")
-
-
 def cmd_export(args: argparse.Namespace) -> int:
-    """Export the log."""
+    """``audit export``: the plain log, or the filtered/PDF review (supervisor)."""
+    flt = filter_from_args(args)
+    if flt.empty and args.format != "pdf":
+        return _export_plain(args)
+    from triage_app.supervision.audit_view import export_filtered
+
     with open_session(args) as session:
-        qa.refuse_if_blind(session, "exporting the audit trail")  # blind QA (supervision)
-        rows = [{f: getattr(r, f) for f in FIELDS} for r in session.review.audit_rows()]
-        data = render(rows, args.format)
-        try:
-            atomic_write_bytes(args.out, data)
-        except OSError as exc:
-            raise TriageError(f"cannot write {args.out}: {exc.strerror or exc}") from None
-        digest = hashlib.sha256(data).hexdigest()
-        head = (rows[-1]["seq"], rows[-1]["hash"]) if rows else (0, audit.GENESIS)
-        session.review.record(
-            session.actor,
-            [
-                AuditNote(
-                    audit.EXPORT,
-                    f"file {args.out.name}",
-                    {
-                        "what": "audit trail",
-                        "format": args.format,
-                        "sha256": digest,
-                        "entries": len(rows),
-                        "head_seq": head[0],
-                        "head_hash": head[1],
-                    },
-                )
-            ],
-        )
-    print(f"wrote {len(rows)} entries to {args.out}")
-    print(f"sha256 {digest}")
-    print(f"head {head[0]} {head[1]}")
+        result = export_filtered(session, flt, args.format, args.out)
+    print(f"wrote {result.entries} entries to {result.path} ({result.format})")
+    print(f"filter: {flt.describe()}")
+    print("chain: " + ("intact" if result.chain_ok else "BROKEN (see 'triage audit verify')"))
+    print(f"sha256 {result.sha256}")
+    print(f"head {result.head[0]} {result.head[1]}")
+    print(f"recorded as audit entry {result.audit_entry}")
+    return 0 if result.chain_ok else 1
+
+
+def _export_plain(args: argparse.Namespace) -> int:
+    from triage_app.case.trail import export_trail
+
+    with open_session(args) as session:
+        done = export_trail(session, args.out, args.format)
+    print(f"wrote {done.entries} entries to {args.out}")
+    print(f"sha256 {done.file.sha256}")
+    print(f"head {done.head[0]} {done.head[1]}")
     return 0
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    """List the filtered log with the chain's verdict on top."""
+    from triage_app.supervision.audit_view import load_review, row_dict
+
+    flt = filter_from_args(args)
+    with open_session(args) as session:
+        review = load_review(session)
+    rows = review.filtered(flt)
+    if args.json:
+        v = review.verdict
+        dump(
+            {
+                "chain": {"ok": v.ok, "entries": v.entries, "first_bad": v.first_bad,
+                          "problem": v.problem},
+                "head": {"seq": review.head[0], "hash": review.head[1]},
+                "filter": flt.as_dict(),
+                "entries": [row_dict(r) for r in rows],
+            }
+        )  # fmt: skip
+        return 0 if v.ok else 1
+    print(review.chain_text())
+    print(f"filter: {flt.describe()}; {len(rows)} of {len(review.rows)} entries")
+    for r in rows:
+        payload = r.payload if len(r.payload) <= PAYLOAD_WIDTH else r.payload[:PAYLOAD_WIDTH] + "…"
+        print(f"{r.seq:>6}  {r.time_utc[:19]}  {r.user}  [{r.action}]  {r.object}  {payload}")
+    print(f"head {review.head[0]} {review.head[1]}")
+    return 0 if review.verdict.ok else 1

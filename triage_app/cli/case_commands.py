@@ -8,11 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from triage_app.cli.signin import NEW_PASSWORD_ENV, add_user_option, new_password, open_session
-from triage_app.config.schemes import SCHEME_IDS
 from triage_app.domain import accounts
-from triage_app.domain.accounts import PASSWORD_ENV, ROLES, SUPERVISOR, hash_password
-from triage_app.domain.errors import TriageError
-from triage_app.storage.case_store import CaseStore
+from triage_app.domain.accounts import PASSWORD_ENV, ROLES
+from triage_app.domain.options import SCHEME_IDS
 
 
 def register(sub: Any) -> None:
@@ -61,18 +59,19 @@ def register(sub: Any) -> None:
 
 def cmd_create(args: argparse.Namespace) -> int:
     """Create a case."""
+    from triage_app.case.cases import create_case
+
     password = new_password(PASSWORD_ENV, args.examiner)
-    with CaseStore.create(
+    summary = create_case(
         args.case_dir,
         reference=args.ref,
         examiner=args.examiner,
-        password_hash=hash_password(password),
+        password=password,
         badge=args.examiner_id,
         role=args.role,
         scheme=args.scheme,
         database_url=args.database_url,
-    ) as store:
-        summary = store.summary()
+    )
     print(f"created case {summary.reference} ({summary.scheme} scheme) in {args.case_dir}")
     print(f"first account: {args.examiner} ({args.role})")
     return 0
@@ -81,7 +80,7 @@ def cmd_create(args: argparse.Namespace) -> int:
 def cmd_info(args: argparse.Namespace) -> int:
     """Describe a case."""
     with open_session(args) as session:
-        s = session.store.summary()
+        s = session.summary()
     t = s.totals
     if args.json:
         print(
@@ -117,21 +116,16 @@ def cmd_info(args: argparse.Namespace) -> int:
 
 def cmd_user_add(args: argparse.Namespace) -> int:
     """Add an account."""
+    from triage_app.case.accounts import add_account
+
     with open_session(args) as session:
-        has_supervisor = session.review.count_users(SUPERVISOR) > 0
-        if args.role == SUPERVISOR and has_supervisor:
-            session.require_role(SUPERVISOR, "adding a supervisor account")
-        password = new_password(NEW_PASSWORD_ENV, args.name)
-        try:
-            account = session.review.add_account(
-                name=args.name.strip(),
-                badge=args.badge.strip() if args.badge else None,
-                role=args.role,
-                password_hash=hash_password(password),
-                actor=session.actor,
-            )
-        except ValueError as exc:
-            raise TriageError(str(exc)) from None
+        account = add_account(
+            session,
+            name=args.name,
+            badge=args.badge,
+            role=args.role,
+            password=new_password(NEW_PASSWORD_ENV, args.name),
+        )
     print(f"added {account.label} as {account.role}")
     return 0
 
@@ -139,7 +133,7 @@ def cmd_user_add(args: argparse.Namespace) -> int:
 def cmd_user_list(args: argparse.Namespace) -> int:
     """List accounts."""
     with open_session(args) as session:
-        users = session.review.accounts()
+        users = session.accounts()
     if args.json:
         print(
             json.dumps(

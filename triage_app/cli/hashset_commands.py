@@ -6,30 +6,20 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from triage_app.audit import chain as audit
 from triage_app.cli import report_commands
-from triage_app.cli.signin import add_user_option, open_session
-from triage_app.config.schemes import SCHEME_IDS
-from triage_app.domain.errors import TriageError
-from triage_app.hashsets import FORMATS
-from triage_app.library.case_matcher import SETTING_NEAR_THRESHOLD, MatchSummary
-from triage_app.library.importer import ROLES, import_hash_list, remove_hash_set
-from triage_app.matching.near_rule import MAX_NEAR_THRESHOLD
-from triage_app.review.refresh import RefreshResult, refresh
-from triage_app.storage.audit_log import AuditNote
-from triage_app.storage.library_store import LibraryStore
+from triage_app.cli.signin import add_library_option, add_user_option, open_session
+from triage_app.domain.options import (
+    HASH_LIST_FORMATS,
+    HASH_SET_ROLES,
+    MAX_NEAR_THRESHOLD,
+    SCHEME_IDS,
+)
 
-
-def add_library_option(parser: argparse.ArgumentParser) -> None:
-    """``--library PATH``: use another hash library than the per-user one."""
-    parser.add_argument(
-        "--library",
-        type=Path,
-        metavar="PATH",
-        help="hash library file (default: hashsets.db under $TRIAGE_HOME or the user data dir)",
-    )
+if TYPE_CHECKING:
+    from triage_app.library.case_matcher import MatchSummary
+    from triage_app.review.refresh import RefreshResult
 
 
 def register(sub: Any) -> None:
@@ -40,8 +30,10 @@ def register(sub: Any) -> None:
     imp = hs_sub.add_parser("import", help="import a known-hash list into the library")
     imp.add_argument("file", type=Path, metavar="FILE")
     imp.add_argument("--name", help="name of the set (default: the file name without extension)")
-    imp.add_argument("--format", choices=("auto", *FORMATS), default="auto")
-    imp.add_argument("--role", choices=ROLES, help="known (default) or ignorable (NSRL default)")
+    imp.add_argument("--format", choices=("auto", *HASH_LIST_FORMATS), default="auto")
+    imp.add_argument(
+        "--role", choices=HASH_SET_ROLES, help="known (default) or ignorable (NSRL default)"
+    )
     imp.add_argument(
         "--scheme",
         choices=SCHEME_IDS,
@@ -86,15 +78,11 @@ def register(sub: Any) -> None:
 
 def cmd_import(args: argparse.Namespace) -> int:
     """Import a list."""
-    with LibraryStore.open(args.library) as library:
-        result = import_hash_list(
-            library,
-            args.file,
-            name=args.name,
-            fmt=args.format,
-            role=args.role,
-            scheme=args.scheme,
-        )
+    from triage_app.library.service import import_list
+
+    result = import_list(
+        args.library, args.file, name=args.name, fmt=args.format, role=args.role, scheme=args.scheme
+    )
     info, report = result.info, result.report
     if args.json:
         out = info.as_json()
@@ -124,8 +112,9 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def cmd_list(args: argparse.Namespace) -> int:
     """List sets."""
-    with LibraryStore.open(args.library) as library:
-        sets = library.sets()
+    from triage_app.library.service import list_sets
+
+    sets = list_sets(args.library)
     if args.json:
         print(json.dumps([s.as_json() for s in sets], indent=2))
         return 0
@@ -143,16 +132,18 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 def cmd_remove(args: argparse.Namespace) -> int:
     """Remove a set."""
-    with LibraryStore.open(args.library) as library:
-        info = remove_hash_set(library, args.name)
+    from triage_app.library.service import remove_set
+
+    info = remove_set(args.library, args.name)
     print(f"removed {info.name!r} ({info.loaded} entries)")
     return 0
 
 
 def cmd_toggle(args: argparse.Namespace) -> int:
     """Enable or disable a set."""
-    with LibraryStore.open(args.library) as library:
-        info = library.set_active(args.name, args.active)
+    from triage_app.library.service import set_active
+
+    info = set_active(args.library, args.name, args.active)
     print(f"{info.name!r} is now {'enabled' if info.active else 'disabled'} for matching")
     return 0
 
@@ -187,21 +178,11 @@ def print_refresh(result: RefreshResult) -> None:
 
 def cmd_match(args: argparse.Namespace) -> int:
     """Match a case."""
+    from triage_app.review.refresh import refresh, set_near_threshold
+
     with open_session(args) as session:
         if args.threshold is not None:
-            if not 0 <= args.threshold <= MAX_NEAR_THRESHOLD:
-                raise TriageError(f"--threshold must be between 0 and {MAX_NEAR_THRESHOLD}")
-            old = session.store.set_setting(SETTING_NEAR_THRESHOLD, str(args.threshold))
-            session.review.record(
-                session.actor,
-                [
-                    AuditNote(
-                        audit.SETTING_CHANGED,
-                        SETTING_NEAR_THRESHOLD,
-                        {"before": old, "after": str(args.threshold)},
-                    )
-                ],
-            )
+            set_near_threshold(session, args.threshold)
         result = refresh(session, args.library)
         summary = result.match
     if summary is None:

@@ -7,15 +7,13 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from triage_app.cli.hashset_commands import add_library_option, print_refresh
-from triage_app.cli.progress_bar import ProgressBar
-from triage_app.cli.signin import add_user_option, open_session
-from triage_app.ingest.pipeline import IngestOptions, IngestResult, ingest
-from triage_app.review.item_json import item_to_json
-from triage_app.review.refresh import refresh
-from triage_app.supervision.qa import refuse_if_blind
+from triage_app.cli.hashset_commands import print_refresh
+from triage_app.cli.signin import add_library_option, add_user_option, begin_session, open_session
+
+if TYPE_CHECKING:
+    from triage_app.ingest.pipeline import IngestResult
 
 
 def register(sub: Any) -> None:
@@ -69,26 +67,39 @@ def print_result(result: IngestResult) -> None:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    """Ingest a folder."""
+    """Ingest a folder.
+
+    The worker processes start before anything else, so they load their
+    decoders while the case is opened and the account signed in; once the
+    password is known to be right, the first files are handed to them.
+    """
+    from triage_app.ingest.tasks import IngestOptions, first_tasks, start_workers
+
     if args.workers < 1:
         raise SystemExit("triage ingest: --workers must be at least 1")
     options = IngestOptions(workers=args.workers, decode_timeout=args.decode_timeout)
-    bar = ProgressBar(enabled=False if args.no_progress else None)
-    with open_session(args) as session:
-        try:
-            result = ingest(
-                session.store,
-                args.source_dir,
-                args.exhibit,
-                options,
-                progress=bar,
-                actor=session.actor,
-            )
-        finally:
-            bar.close()
-        print_result(result)
-        if result.state == "finished":
-            print_refresh(refresh(session, args.library, match=not args.no_match))
+    with start_workers(options) as pool:
+
+        def prefetch() -> int:  # once the password is right: the first files to a worker
+            found = first_tasks(args.case_dir, args.source_dir, options.keep_limit, 2)
+            return pool.prefetch(found)
+
+        signing_in = begin_session(args, on_verified=prefetch)
+        from triage_app.cli.progress_bar import ProgressBar
+        from triage_app.ingest.pipeline import ingest_exhibit
+        from triage_app.review.refresh import refresh
+
+        bar = ProgressBar(enabled=False if args.no_progress else None)
+        with signing_in.finish() as session:
+            try:
+                result = ingest_exhibit(
+                    session, args.source_dir, args.exhibit, options, progress=bar, pool=pool
+                )
+            finally:
+                bar.close()
+            print_result(result)
+            if result.state == "finished":
+                print_refresh(refresh(session, args.library, match=not args.no_match))
     if result.state != "finished":
         print("the ingest did not finish: run the same command again to resume", file=sys.stderr)
         return 1
@@ -97,19 +108,10 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 def cmd_items(args: argparse.Namespace) -> int:
     """Print items."""
+    from triage_app.review.items import item_listing
+
     with open_session(args) as session:
-        refuse_if_blind(session, "listing the items with their grades")  # blind QA (supervision)
-        grades = session.review.grades()
-        clusters = session.review.clusters()
-        sizes: dict[int, int] = {}
-        for group, *_ in clusters.values():
-            sizes[group] = sizes.get(group, 0) + 1
-        rows = (
-            item_to_json(
-                row, grade=grades.get(row["id"]), cluster=clusters.get(row["id"]), sizes=sizes
-            )
-            for row in session.store.iter_items()
-        )
+        rows = item_listing(session)
         out = sys.stdout
         if args.json:
             out.write("[")
@@ -131,6 +133,7 @@ def cmd_items(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     """Build a demo case."""
+    from triage_app.cli.progress_bar import ProgressBar
     from triage_app.demo.build import (
         DEMO_EXAMINER,
         DEMO_PASSWORD,

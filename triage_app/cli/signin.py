@@ -6,11 +6,16 @@ import argparse
 import getpass
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from triage_app.case.session import CaseSession
 from triage_app.domain.accounts import MIN_PASSWORD_LENGTH, PASSWORD_ENV, USER_ENV
 from triage_app.domain.errors import TriageError
+
+if TYPE_CHECKING:
+    from triage_app.case.password_check import PendingSignIn
+    from triage_app.case.session import CaseSession
 
 NEW_PASSWORD_ENV = "TRIAGE_NEW_PASSWORD"
 
@@ -22,6 +27,16 @@ def add_user_option(parser: argparse.ArgumentParser) -> None:
         metavar="NAME",
         help=f"account name or ID to act as (default: ${USER_ENV}); password from "
         f"${PASSWORD_ENV} or a prompt",
+    )
+
+
+def add_library_option(parser: argparse.ArgumentParser) -> None:
+    """``--library PATH``: use another hash library than the per-user one."""
+    parser.add_argument(
+        "--library",
+        type=Path,
+        metavar="PATH",
+        help="hash library file (default: hashsets.db under $TRIAGE_HOME or the user data dir)",
     )
 
 
@@ -50,10 +65,41 @@ def new_password(env: str, who: str) -> str:
     return value
 
 
-def open_session(args: argparse.Namespace, case_dir: Path | None = None) -> CaseSession:
-    """Sign in to the case named on the command line."""
+def begin_session(
+    args: argparse.Namespace,
+    case_dir: Path | None = None,
+    *,
+    on_verified: Callable[[], object] | None = None,
+) -> SignIn:
+    """Start signing in to the case named on the command line (the password check
+    runs while the caller loads what it needs); :meth:`SignIn.finish` completes it.
+
+    ``on_verified`` runs once the password is known to be right, on the checking thread.
+    """
+    from triage_app.case.password_check import PendingSignIn
+
     login = getattr(args, "user", None) or os.environ.get(USER_ENV)
     if not login:
         raise TriageError(f"who is acting? give --user NAME or set {USER_ENV}")
     folder = case_dir or args.case_dir
-    return CaseSession.sign_in(folder, login, password_from_env_or_prompt(login))
+    password = password_from_env_or_prompt(login)
+    return SignIn(PendingSignIn(folder, login, password, on_verified))
+
+
+class SignIn:
+    """A sign-in begun by :func:`begin_session`."""
+
+    def __init__(self, pending: PendingSignIn) -> None:
+        self.pending = pending
+
+    def finish(self) -> CaseSession:
+        """Open the case as the account (logged, or the refusal logged)."""
+        from triage_app.case.session import CaseSession
+
+        p = self.pending
+        return CaseSession.sign_in(p.case_dir, p.login, p.password, pending=p)
+
+
+def open_session(args: argparse.Namespace, case_dir: Path | None = None) -> CaseSession:
+    """Sign in to the case named on the command line."""
+    return begin_session(args, case_dir).finish()

@@ -20,8 +20,7 @@ from typing import Any
 
 from triage_app.config.resources import resources_dir
 from triage_app.config.settings import load_settings
-
-SCHEME_IDS = ("uk", "projectvic")
+from triage_app.domain.options import SCHEME_IDS
 
 
 @dataclass(frozen=True, slots=True)

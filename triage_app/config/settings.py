@@ -11,22 +11,29 @@ import os
 from pathlib import Path
 from typing import Any
 
-import platformdirs
-
 from triage_app.files.atomic import atomic_write_bytes
 
 APP_NAME = "triage-workstation"
 HOME_ENV = "TRIAGE_HOME"
+LIBRARY_FILE = "hashsets.db"
 
 
 def user_home() -> Path:
     """Return the per-user data folder, creating it if needed."""
     override = os.environ.get(HOME_ENV)
-    home = (
-        Path(override) if override else Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
-    )
+    if override:
+        home = Path(override)
+    else:
+        import platformdirs
+
+        home = Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
     home.mkdir(parents=True, exist_ok=True)
     return home
+
+
+def library_path() -> Path:
+    """The per-user hash library file (``hashsets.db`` under :func:`user_home`)."""
+    return user_home() / LIBRARY_FILE
 
 
 def settings_path() -> Path:

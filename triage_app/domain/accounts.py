@@ -6,6 +6,7 @@ import base64
 import hashlib
 import hmac
 import os
+from dataclasses import dataclass
 
 EXAMINER = "examiner"
 SUPERVISOR = "supervisor"
@@ -49,3 +50,19 @@ def check_password(password: str, stored: str) -> bool:
     except (ValueError, TypeError):
         return False
     return hmac.compare_digest(candidate, key)
+
+
+@dataclass(frozen=True, slots=True)
+class Account:
+    """A case account (without its password hash)."""
+
+    id: int
+    name: str
+    badge: str | None
+    role: str
+    active: bool
+
+    @property
+    def label(self) -> str:
+        """How the account appears in the audit log: 'Name (badge)'."""
+        return account_label(self.name, self.badge)

@@ -27,3 +27,23 @@ class CaseLockedError(TriageError):
 
 class IngestError(TriageError):
     """The ingest could not start or continue."""
+
+
+class SignInError(TriageError):
+    """The account does not exist, is disabled, or the password is wrong."""
+
+    exit_code = 4
+
+
+class PermissionDeniedError(TriageError):
+    """The signed-in account's role (or a blind QA round) does not allow this."""
+
+    exit_code = 5
+
+
+class ReasonRequiredError(TriageError):
+    """A change was refused only because it needs a reason; give one and retry."""
+
+
+class ExportError(TriageError):
+    """A file could not be written out; nothing was left behind."""

@@ -13,6 +13,12 @@ STATUS_HASHED = "hashed"
 STATUS_SKIPPED = "skipped"
 STATUS_FAILED = "failed"
 
+# How far an item's picture was decoded (``decode_status``).
+DECODED = "decoded"
+PARTIAL = "partial"
+DECODE_FAILED = "failed"
+NOT_DECODED = "not decoded"
+
 
 @dataclass(slots=True)
 class FileRecord:

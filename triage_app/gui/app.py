@@ -14,6 +14,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from triage_app.domain.accounts import PASSWORD_ENV, USER_ENV
 from triage_app.gui import platform_deps
 
 #: How often Python gets control to notice Ctrl+C or SIGTERM while Qt runs the loop.
@@ -70,7 +71,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     poll.timeout.connect(lambda: None)
     poll.start(SIGNAL_POLL_MS)
     if args.case_dir is not None:
-        window.open_case(args.case_dir)
+        case_dir = args.case_dir
+        if smoke and not (os.environ.get(USER_ENV) and os.environ.get(PASSWORD_ENV)):
+            print(
+                f"triage-app: error: --smoke signs in from ${USER_ENV} and ${PASSWORD_ENV}; "
+                "set both",
+                file=sys.stderr,
+            )
+            return 2
+        # Opened from the event loop, so a sign-in dialog never runs before it.
+        QTimer.singleShot(0, lambda: window.open_case(case_dir))
     code = int(app.exec())
     return runner.code if runner is not None and runner.code is not None else code
 

@@ -16,6 +16,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QInputDialog, QLineEdit, QWidget
 
 from triage_app.case.session import CaseSession
+from triage_app.domain.errors import ReasonRequiredError
 from triage_app.gui.gallery_panel import GalleryPanel
 from triage_app.gui.workers import JobQueue
 from triage_app.review import grading
@@ -38,10 +39,7 @@ def ask_reason(parent: QWidget, problem: str) -> str | None:
 
 def needs_reason(exc: BaseException) -> bool:
     """True when the grading rules refused only for want of a reason."""
-    text = str(exc)
-    return isinstance(exc, grading.GradingError) and (
-        "needs a reason" in text or "give a reason" in text
-    )
+    return isinstance(exc, ReasonRequiredError)
 
 
 class GradingController(QObject):

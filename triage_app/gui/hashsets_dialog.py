@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from triage_app.case.session import CaseSession
-from triage_app.config.schemes import SCHEME_IDS
+from triage_app.domain.options import SCHEME_IDS
 from triage_app.gui.workers import JobQueue
 from triage_app.library.importer import ROLES, ImportResult, import_hash_list
 from triage_app.review.refresh import RefreshResult, refresh

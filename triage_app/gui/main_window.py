@@ -29,10 +29,11 @@ from PySide6.QtWidgets import (
 )
 
 from triage_app import __version__
-from triage_app.case.session import CaseSession, PermissionDeniedError
+from triage_app.case.session import CaseSession
 from triage_app.config.viewer_settings import TILE_RANGE, ViewerSettings, load_viewer_settings
 from triage_app.config.viewer_settings import save_viewer_settings as _save_settings
 from triage_app.domain.accounts import PASSWORD_ENV, SUPERVISOR, USER_ENV, hash_password
+from triage_app.domain.errors import PermissionDeniedError
 from triage_app.gui.exposure_meter import BreakReminder, ExposureMeter
 from triage_app.gui.gallery_panel import GalleryPanel
 from triage_app.gui.grading_controller import GradingController

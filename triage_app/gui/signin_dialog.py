@@ -23,8 +23,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from triage_app.config.schemes import SCHEME_IDS, load_scheme
+from triage_app.config.schemes import load_scheme
 from triage_app.domain.accounts import MIN_PASSWORD_LENGTH
+from triage_app.domain.options import SCHEME_IDS
 
 
 class SignInDialog(QDialog):

@@ -53,7 +53,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from triage_app.audit import chain as audit
+from triage_app import audit
 from triage_app.audit.chain import AuditRow
 from triage_app.case.session import CaseSession
 from triage_app.gui.pdf_report import render_pdf

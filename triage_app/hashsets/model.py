@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from triage_app.domain.errors import TriageError
+from triage_app.domain.options import HASH_LIST_FORMATS
 
 #: Format names accepted by :func:`triage_app.hashsets.parse`.
-FORMATS = ("csv", "vics", "icse", "plain", "nsrl")
+FORMATS = HASH_LIST_FORMATS
 
 #: How many rejected lines a report keeps in full (all are counted).
 REJECTED_KEPT = 1000

@@ -12,34 +12,13 @@ import errno
 import os
 import stat
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from triage_app.domain.records import STATUS_FAILED, STATUS_HASHED, FileRecord
 from triage_app.evidence import readonly
 from triage_app.evidence.folder import FILE, describe_os_error, kind_of
 from triage_app.ingest.digests import MultiHasher
+from triage_app.ingest.tasks import TRAILER_SCAN_LIMIT, ExamineTask
 from triage_app.media import image_decode, sniff
-
-#: Files up to this size are kept in memory after hashing, so images decode
-#: from the same read. Larger ones are streamed and reopened for decoding.
-KEEP_LIMIT = 256 * 1024 * 1024
-#: For a JPEG or PNG too big to keep, how much of its start is read again to find where
-#: the image stream ends (and so whether data was appended after it).
-TRAILER_SCAN_LIMIT = 32 * 1024 * 1024
-
-
-@dataclass(frozen=True, slots=True)
-class ExamineTask:
-    """One file to examine: the exhibit root and the path relative to it."""
-
-    root: bytes
-    rel: bytes
-    keep_limit: int = KEEP_LIMIT
-
-    @property
-    def path(self) -> bytes:
-        """Absolute path of the file."""
-        return self.root.rstrip(b"/") + b"/" + self.rel
 
 
 def _failed(task: ExamineTask, reason: str, kind: str = FILE) -> FileRecord:

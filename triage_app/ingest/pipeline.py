@@ -8,37 +8,33 @@ same ingest again on an unchanged folder adds nothing.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from importlib.metadata import version
+from dataclasses import dataclass
 from pathlib import Path
 
+from triage_app.case.session import CaseSession
 from triage_app.domain.errors import IngestError
-from triage_app.domain.records import STATUS_FAILED, STATUS_SKIPPED, FileRecord, Totals
+from triage_app.domain.records import (
+    DECODE_FAILED,
+    STATUS_FAILED,
+    STATUS_SKIPPED,
+    FileRecord,
+    Totals,
+)
 from triage_app.evidence.folder import FILE, Walker
-from triage_app.ingest.examine import KEEP_LIMIT, ExamineTask, examine
 from triage_app.ingest.pool import CRASHED, TIMEOUT, Outcome, WorkerPool
 from triage_app.ingest.progress import Progress, RateMeter
-from triage_app.media import image_decode
+from triage_app.ingest.tasks import ExamineTask, IngestOptions, source_root, start_workers
+from triage_app.media.versions import tool_versions
 from triage_app.storage.case_store import CaseStore
 
+__all__ = ["IngestOptions", "IngestResult", "ingest", "ingest_exhibit", "start_workers"]
+
 ProgressFn = Callable[[Progress], None]
-
-
-@dataclass(slots=True)
-class IngestOptions:
-    """Tunables of an ingest run."""
-
-    workers: int = field(default_factory=lambda: os.cpu_count() or 1)
-    decode_timeout: float = 30.0
-    batch_size: int = 200
-    batch_seconds: float = 1.0
-    keep_limit: int = KEEP_LIMIT
-    memory_limit: int | None = 4 * 1024**3
-    progress_interval: float = 0.2
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,11 +51,6 @@ class IngestResult:
     elapsed: float
 
 
-def tool_versions() -> dict[str, str]:
-    """Versions of the libraries whose output the case records."""
-    return {"pillow": version("pillow"), "imagehash": version("imagehash")}
-
-
 def _record_for_failure(outcome: Outcome) -> FileRecord:
     task: ExamineTask = outcome.task
     what = {
@@ -68,7 +59,7 @@ def _record_for_failure(outcome: Outcome) -> FileRecord:
     }.get(outcome.failure or "", f"internal error: {outcome.detail}")
     partial: FileRecord | None = outcome.partial
     if partial is not None:
-        partial.decode_status = image_decode.FAILED
+        partial.decode_status = DECODE_FAILED
         partial.reason = f"not decodable: {what}"
         return partial
     return FileRecord(
@@ -76,21 +67,23 @@ def _record_for_failure(outcome: Outcome) -> FileRecord:
     )
 
 
-def _check_paths(case_dir: Path, source: Path) -> bytes:
-    if not source.exists():
-        raise IngestError(f"source folder {source} does not exist")
-    if not source.is_dir():
-        raise IngestError(f"source {source} is not a folder")
-    real_source = Path(os.path.realpath(source))
-    real_case = Path(os.path.realpath(case_dir))
-    if real_case == real_source or real_source in real_case.parents:
-        raise IngestError(
-            f"the case folder {case_dir} is inside the source {source}: the case would write "
-            "into the evidence. Put the case somewhere else."
-        )
-    if real_case in real_source.parents:
-        raise IngestError(f"the source {source} is inside the case folder {case_dir}")
-    return os.fsencode(real_source)
+def ingest_exhibit(
+    session: CaseSession,
+    source: Path,
+    exhibit: str,
+    options: IngestOptions | None = None,
+    progress: ProgressFn | None = None,
+    cancel: threading.Event | None = None,
+    *,
+    pool: WorkerPool | None = None,
+) -> IngestResult:
+    """Ingest ``source`` as exhibit ``exhibit`` of the signed-in session's case.
+
+    ``pool`` is a worker pool already started with :func:`start_workers`.
+    """
+    return ingest(
+        session.store, source, exhibit, options, progress, cancel, actor=session.actor, pool=pool
+    )
 
 
 def ingest(
@@ -102,6 +95,7 @@ def ingest(
     cancel: threading.Event | None = None,
     *,
     actor: str,
+    pool: WorkerPool | None = None,
 ) -> IngestResult:
     """Ingest ``source`` as exhibit ``exhibit``; resume if it was partly ingested.
 
@@ -111,7 +105,7 @@ def ingest(
     options = options or IngestOptions()
     if not exhibit.strip():
         raise IngestError("an exhibit reference is required")
-    root = _check_paths(store.case_dir, Path(source))
+    root = source_root(store.case_dir, Path(source))
     started = time.monotonic()
     with store.ingest_lock():
         exhibit_id = store.exhibit_for_ingest(exhibit.strip(), root)
@@ -125,7 +119,7 @@ def ingest(
         run = _Run(store, exhibit_id, run_id, options, progress)
         state = "interrupted"
         try:
-            finished = run.execute(root, cancel)
+            finished = run.execute(root, cancel, pool)
             state = "finished" if finished else "cancelled"
         finally:
             run.flush()
@@ -198,18 +192,17 @@ class _Run:
                 self.meter.snapshot(phase, self.files_done, self.bytes_done, self.already)
             )
 
-    def execute(self, root: bytes, cancel: threading.Event | None) -> bool:
+    def execute(self, root: bytes, cancel: threading.Event | None, pool: WorkerPool | None) -> bool:
         """Walk and process; return True if everything was processed.
 
-        The worker processes start first, so their start-up overlaps the walk.
+        The worker processes start first (or were started by the caller, see
+        :func:`start_workers`), so their start-up overlaps the walk.
         """
-        pool = WorkerPool(
-            examine,
-            max(1, self.options.workers),
-            self.options.decode_timeout,
-            memory_limit=self.options.memory_limit,
-        )
-        with pool:
+        with (
+            contextlib.nullcontext(pool)
+            if pool is not None
+            else start_workers(self.options) as pool
+        ):
             tasks, sizes = self._walk(root, cancel)
             if tasks is None:
                 return False

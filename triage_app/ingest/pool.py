@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import importlib
 import multiprocessing
 import multiprocessing.connection
 import os
@@ -23,13 +24,29 @@ import threading
 import time
 import traceback
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from typing import Any
 
 TaskFn = Callable[[Any, Callable[[Any], None]], Any]
+#: A task function, or where to find it (``"package.module:function"``): the
+#: parent then never loads the module, each worker loads it as it starts.
+Target = TaskFn | str
+
+
+def resolve(target: Target) -> TaskFn:
+    """The function a :data:`Target` names."""
+    if not isinstance(target, str):
+        return target
+    module, _, name = target.partition(":")
+    found: TaskFn = getattr(importlib.import_module(module), name)
+    return found
+
+
+#: How much lower than the parent the workers' scheduling priority is.
+WORKER_NICENESS = 10
 
 TIMEOUT = "timeout"
 CRASHED = "crashed"
@@ -64,15 +81,18 @@ def _quiet_stderr() -> int:
     return fd
 
 
-def _worker_main(conn: Connection, target: TaskFn, memory_limit: int | None) -> None:
+def _worker_main(conn: Connection, target: Target, memory_limit: int | None) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _die_with_parent()
+    with contextlib.suppress(OSError):
+        os.nice(WORKER_NICENESS)  # background work: the parent (or the GUI) comes first
     stderr_fd = _quiet_stderr()
     if memory_limit:
         import resource
 
         with contextlib.suppress(ValueError, OSError):
             resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
+    run = resolve(target)  # loads its module now, while the parent is still busy
     while True:
         try:
             message = conn.recv()
@@ -88,7 +108,7 @@ def _worker_main(conn: Connection, target: TaskFn, memory_limit: int | None) -> 
             conn.send(("phase", _task_id, partial))
 
         try:
-            result = target(task, phase)
+            result = run(task, phase)
         except BaseException as exc:
             detail = "".join(traceback.format_exception_only(exc)).strip()
             conn.send(("error", task_id, detail))
@@ -138,7 +158,7 @@ class WorkerPool:
 
     def __init__(
         self,
-        target: TaskFn,
+        target: Target,
         workers: int,
         time_limit: float,
         *,
@@ -156,6 +176,8 @@ class WorkerPool:
         self._memory_limit = memory_limit
         self._ctx: Any = multiprocessing.get_context(start_method)
         self._slots: list[_Slot] = []
+        self._next_id = 0
+        self._early: set[Any] = set()
         self.respawned = 0
 
     def _spawn(self) -> _Slot:
@@ -171,25 +193,32 @@ class WorkerPool:
         return _Slot(process=process, conn=parent_conn)
 
     def __enter__(self) -> WorkerPool:
-        self._slots = [self._spawn() for _ in range(self._n)]
+        """Start the first worker; the others start as soon as there is work for them."""
+        self._slots = [self._spawn()]
         return self
+
+    def _grow(self) -> _Slot | None:
+        """Start one more worker if the pool is below its size; None when it is full."""
+        if len(self._slots) >= self._n:
+            return None
+        slot = self._spawn()
+        self._slots.append(slot)
+        return slot
 
     def __exit__(self, *exc: object) -> None:
         self.close()
 
     def close(self) -> None:
-        """Stop all workers (politely, then by force)."""
+        """Stop all workers.
+
+        A worker holds nothing worth keeping between tasks (it writes nothing
+        and its results have been received), so all are stopped at once rather
+        than each waited for while its interpreter tears itself down.
+        """
         for slot in self._slots:
-            if not slot.queue:
-                with contextlib.suppress(OSError, ValueError):
-                    slot.conn.send(None)
-            else:
-                slot.process.kill()
+            slot.process.kill()
         for slot in self._slots:
-            slot.process.join(timeout=2)
-            if slot.process.is_alive():
-                slot.process.kill()
-                slot.process.join(timeout=2)
+            slot.process.join(timeout=5)
             slot.conn.close()
         self._slots = []
 
@@ -213,7 +242,28 @@ class WorkerPool:
         with contextlib.suppress(OSError, ValueError):
             slot.conn.send(item)
 
-    def run(self, tasks: Iterable[Any], cancel: threading.Event | None = None) -> Iterator[Outcome]:
+    def prefetch(self, tasks: Iterable[Any]) -> int:
+        """Give the first worker up to ``depth`` tasks now, before :meth:`run`.
+
+        Tasks must be hashable. :meth:`run` takes them over: one it is also
+        given is not sent twice, and one it is not given is done and dropped.
+        Returns how many were sent. Not thread-safe with :meth:`run`: finish
+        prefetching before running.
+        """
+        if not self._slots:
+            raise RuntimeError("use the pool as a context manager")
+        slot = self._slots[0]
+        sent = 0
+        for task in tasks:
+            if len(slot.queue) >= self._depth:
+                break
+            self._send(slot, (self._next_id, task))
+            self._next_id += 1
+            self._early.add(task)
+            sent += 1
+        return sent
+
+    def run(self, tasks: Sequence[Any], cancel: threading.Event | None = None) -> Iterator[Outcome]:
         """Run tasks, yielding outcomes as they finish (in no particular order).
 
         When ``cancel`` is set, tasks still running are abandoned (their
@@ -221,9 +271,11 @@ class WorkerPool:
         """
         if not self._slots:
             raise RuntimeError("use the pool as a context manager")
-        pending = iter(tasks)
+        early, self._early = self._early, set()
+        claimed = early.intersection(tasks) if early else set()
+        dropped = early - claimed
+        pending = iter([t for t in tasks if t not in claimed] if claimed else tasks)
         exhausted = False
-        next_id = 0
         while True:
             if cancel is not None and cancel.is_set():
                 for slot in list(self._slots):
@@ -231,21 +283,33 @@ class WorkerPool:
                         slot.queue.clear()
                         self._replace(slot, [])
                 return
-            for slot in self._slots:
+            for slot in self._feedable():
                 while len(slot.queue) < self._depth and not exhausted:
                     try:
                         task = next(pending)
                     except StopIteration:
                         exhausted = True
                         break
-                    self._send(slot, (next_id, task))
-                    next_id += 1
+                    self._send(slot, (self._next_id, task))
+                    self._next_id += 1
+                if exhausted:
+                    break
             busy = [s for s in self._slots if s.queue]
             if not busy:
                 if exhausted:
                     return
                 continue
-            yield from self._wait(busy)
+            for outcome in self._wait(busy):
+                if dropped and outcome.task in dropped:
+                    dropped.discard(outcome.task)
+                    continue
+                yield outcome
+
+    def _feedable(self) -> Iterator[_Slot]:
+        """Workers to hand tasks to: every running one, then new ones while tasks remain."""
+        yield from list(self._slots)
+        while (slot := self._grow()) is not None:
+            yield slot
 
     def _wait(self, busy: list[_Slot]) -> Iterator[Outcome]:
         now = time.monotonic()

@@ -24,6 +24,7 @@ import numpy as np
 
 from triage_app.config.schemes import load_scheme, map_list_code
 from triage_app.domain.clock import utc_now
+from triage_app.domain.options import SETTING_NEAR_THRESHOLD
 from triage_app.domain.records import MatchRecord
 from triage_app.library.set_index import EXACT_KINDS, SetIndex
 from triage_app.matching import near_rule
@@ -33,8 +34,6 @@ from triage_app.storage.library_store import HashSetInfo, LibraryStore
 EXACT = "exact"
 NEAR = "near"
 IGNORABLE = "ignorable"
-
-SETTING_NEAR_THRESHOLD = "near_threshold"
 
 
 @dataclass(frozen=True, slots=True)

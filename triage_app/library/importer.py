@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import itertools
 import json
 import time
@@ -15,6 +14,8 @@ from typing import Any
 import numpy as np
 
 from triage_app.config.schemes import load_scheme
+from triage_app.domain.options import HASH_SET_ROLES
+from triage_app.files.digest import file_sha256
 from triage_app.hashsets import HashListError, ParseReport, check_usable, parse
 from triage_app.library.set_index import (
     EXACT_KINDS,
@@ -25,7 +26,7 @@ from triage_app.library.set_index import (
 )
 from triage_app.storage.library_store import HashSetInfo, LibraryError, LibraryStore
 
-ROLES = ("known", "ignorable")
+ROLES = HASH_SET_ROLES
 BATCH = 50_000
 #: Distinct category codes remembered while importing (to infer the list's scheme).
 _CATEGORY_SAMPLE = 64
@@ -38,15 +39,6 @@ class ImportResult:
     info: HashSetInfo
     report: ParseReport
     seconds: float
-
-
-def file_sha256(path: Path) -> str:
-    """SHA-256 of a file's bytes, streamed."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        while chunk := handle.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 class _KeyCollector:

@@ -19,7 +19,6 @@ refused. Saving writes a sibling temporary folder and renames it into place.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import secrets
@@ -31,6 +30,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from triage_app.domain.errors import TriageError
+from triage_app.files.digest import file_sha256
 from triage_app.matching.planner import MAX_WIDTH
 
 if TYPE_CHECKING:
@@ -43,14 +43,6 @@ MANIFEST = "manifest.json"
 
 class IndexFormatError(TriageError, ValueError):
     """The folder is not a hash index this version can read."""
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        while chunk := handle.read(1 << 22):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _write_synced(path: Path, content: NDArray[Any] | bytes) -> None:
@@ -103,7 +95,7 @@ def save_index(index: HammingIndex, path: Path, *, overwrite: bool = False) -> N
                 "file": file.name,
                 "dtype": np.dtype(array.dtype).str,
                 "shape": list(array.shape),
-                "sha256": _sha256(file),
+                "sha256": file_sha256(file),
             }
         manifest = {
             "format": FORMAT_NAME,
@@ -173,7 +165,7 @@ def load_index(path: Path, *, verify: bool = False, mmap: bool = True) -> Hammin
             file = path / str(info["file"])
             if file.parent != path:
                 raise IndexFormatError(f"{path}: array {name} points outside the folder")
-            if verify and _sha256(file) != info["sha256"]:
+            if verify and file_sha256(file) != info["sha256"]:
                 raise IndexFormatError(f"{file} does not match its SHA-256 in the manifest")
             array = np.load(file, mmap_mode="r" if mmap else None, allow_pickle=False)
             if array.dtype.str != info["dtype"] or list(array.shape) != info["shape"]:

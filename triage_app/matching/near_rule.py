@@ -17,7 +17,6 @@ from triage_app.media import perceptual
 #: Default pHash threshold (bits of 64); configurable per case.
 DEFAULT_NEAR_THRESHOLD = perceptual.PHASH_MAX_DISTANCE
 #: Largest threshold a case may set (the persisted indexes are laid out for it).
-MAX_NEAR_THRESHOLD = 16
 #: The 64-bit columns that near matching looks up.
 LOOKUP_COLUMNS = (perceptual.PHASH, perceptual.CPHASH)
 #: Bundle keys beyond phash/dhash that lists made by this product carry.

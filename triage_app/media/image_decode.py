@@ -22,6 +22,11 @@ from typing import IO, Any
 import numpy as np
 from PIL import Image, ImageFile, UnidentifiedImageError
 
+# The decode statuses are the item record's; re-exported under their short names.
+from triage_app.domain.records import DECODE_FAILED
+from triage_app.domain.records import DECODED as DECODED
+from triage_app.domain.records import NOT_DECODED as NOT_DECODED
+from triage_app.domain.records import PARTIAL as PARTIAL
 from triage_app.media import perceptual
 
 #: Longest side of stored thumbnails.
@@ -37,11 +42,7 @@ LOW_INFO_MIN_SIDE = 8
 #: Background for transparent pixels (fixed so that hashes are reproducible).
 BACKGROUND = (255, 255, 255)
 THUMB_QUALITY = 85
-
-DECODED = "decoded"
-PARTIAL = "partial"
-FAILED = "failed"
-NOT_DECODED = "not decoded"
+FAILED = DECODE_FAILED
 
 _PILLOW_FORMATS: dict[str, list[str]] = {
     "JPEG": ["JPEG", "MPO"],

@@ -14,10 +14,9 @@ the UK-style counting; ``html_report``, ``csv_report``, ``vics_export`` and
 writes atomically and records each file in the audit trail.
 """
 
+from triage_app.domain.errors import ExportError
+from triage_app.domain.options import LIST_FORMATS, REPORT_FORMATS
 from triage_app.reports.export import (
-    LIST_FORMATS,
-    REPORT_FORMATS,
-    ExportError,
     ExportResult,
     export_hash_list,
     export_report,

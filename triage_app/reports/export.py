@@ -1,35 +1,22 @@
 """Writing reports and hash lists: the one entry point for the CLI and the GUI (no Qt here).
 
-Every export:
-
-1. reads the case once (:func:`~triage_app.reports.model.build_report_data`),
-   with the audit head the figures belong to;
-2. renders the whole file in memory and takes its SHA-256;
-3. writes it to a temporary file beside the target, flushes and fsyncs it;
-4. appends an ``export`` entry to the audit trail (what, format, file, SHA-256,
-   size, counts and the audit head printed in the file);
-5. renames the temporary file onto the target.
-
-If anything fails before the rename (the disk fills, the audit entry cannot be
-written) the temporary file is removed and the target is left as it was: no
-partial file is left behind, and the error says what happened. A file that
-exists was therefore always recorded in the audit trail first.
+Every export reads the case once (:func:`~triage_app.reports.model.build_report_data`),
+with the audit head the figures belong to, renders the whole file in memory and
+hands it to :func:`triage_app.case.recorded_export.write_recorded`: the target
+is checked, the file is recorded in the audit trail and only then takes its
+name; on any failure nothing is left behind.
 """
 
 from __future__ import annotations
 
-import contextlib
-import errno
-import hashlib
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from triage_app.audit import chain as audit
+from triage_app.case.recorded_export import check_target, write_recorded
 from triage_app.case.session import CaseSession
-from triage_app.domain.errors import TriageError
-from triage_app.files.atomic import atomic_writer
+from triage_app.domain.errors import ExportError
+from triage_app.domain.options import LIST_FORMATS, REPORT_FORMATS
 from triage_app.reports.csv_report import render_csv
 from triage_app.reports.graded_media import GradedMediaList, graded_media
 from triage_app.reports.html_report import print_document, render_html
@@ -38,16 +25,6 @@ from triage_app.reports.model import ReportData, build_report_data
 from triage_app.reports.print_document import render_pdf
 from triage_app.reports.thumbs import blurred_thumbnail
 from triage_app.reports.vics_export import profile_for, render_vics
-from triage_app.storage.audit_log import AuditNote
-from triage_app.storage.case_store import CASE_DB, CASE_MARKER
-
-REPORT_FORMATS = ("pdf", "html", "csv", "vics")
-LIST_FORMATS = ("csv", "vics")
-_DISK_FULL = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
-
-
-class ExportError(TriageError):
-    """An export could not be written; nothing was left behind."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,9 +62,10 @@ def export_report(
         raise ExportError(f"unknown report format {fmt!r}; use one of {', '.join(REPORT_FORMATS)}")
     if thumbnails and fmt not in ("pdf", "html"):
         raise ExportError("thumbnails can only be added to pdf and html reports")
+    session.refuse_if_blind("the case report")  # blind QA (supervision)
     out = Path(out)
     data = build_report_data(session, allow_incomplete=allow_incomplete)
-    _check_target(session, data, out)
+    check_target(session, out)
     listing = data.listing()
     counts: dict[str, int] = {
         "items": len(data.items),
@@ -122,9 +100,10 @@ def export_hash_list(session: CaseSession, out: Path, *, fmt: str = "csv") -> Ex
     """Write the case's graded media as a hash list for the lab's library (csv or vics)."""
     if fmt not in LIST_FORMATS:
         raise ExportError(f"unknown list format {fmt!r}; use one of {', '.join(LIST_FORMATS)}")
+    session.refuse_if_blind("the hash-list export")  # blind QA (supervision)
     out = Path(out)
     data = build_report_data(session)
-    _check_target(session, data, out)
+    check_target(session, out)
     graded = graded_media(data)
     if not graded.media:
         raise ExportError(
@@ -160,35 +139,6 @@ def _thumbnails(session: CaseSession, item_ids: list[int]) -> dict[int, bytes]:
     return out
 
 
-def _check_target(session: CaseSession, data: ReportData, out: Path) -> None:
-    if out.is_dir():
-        raise ExportError(f"{out} is a folder; give a file name with --out")
-    folder = out.parent if str(out.parent) else Path()
-    if not folder.is_dir():
-        raise ExportError(f"the folder {folder} does not exist")
-    target = folder.resolve() / out.name
-    for ex in data.exhibits:
-        root = Path(os.fsdecode(ex.source_raw)).resolve()
-        if target == root or root in target.parents:
-            raise ExportError(
-                f"{out} is inside the source folder of exhibit {ex.reference}: nothing is "
-                "ever written into evidence; choose another folder"
-            )
-    case = session.store.case_dir.resolve()
-    if target.parent == case and (out.name == CASE_MARKER or out.name.startswith(CASE_DB)):
-        raise ExportError(f"{out} would overwrite the case's own files; choose another name")
-
-
-def _write_error(out: Path, exc: OSError) -> ExportError:
-    reason = exc.strerror or str(exc)
-    if exc.errno in _DISK_FULL:
-        return ExportError(
-            f"the disk is full: {out} could not be written ({reason}). Nothing was written "
-            "and no partial file was left; free some space or choose another folder"
-        )
-    return ExportError(f"cannot write {out}: {reason}; nothing was written")
-
-
 def _write(
     session: CaseSession,
     data: ReportData,
@@ -199,75 +149,23 @@ def _write(
     counts: dict[str, int],
     extra: dict[str, Any],
 ) -> ExportResult:
-    digest = hashlib.sha256(blob).hexdigest()
     payload: dict[str, Any] = {
         "what": what,
         "format": fmt,
-        "file": str(out.resolve()),
-        "sha256": digest,
-        "bytes": len(blob),
         "head_seq": data.audit_head[0],
         "head_hash": data.audit_head[1],
         "counts": counts,
         **extra,
     }
-    recorded: int | None = None
-    try:
-        with atomic_writer(out) as handle:
-            handle.write(blob)
-            handle.flush()
-            os.fsync(handle.fileno())
-            try:
-                recorded, _ = session.review.record(
-                    session.actor, [AuditNote(audit.EXPORT, f"file {out.name}", payload)]
-                )
-            except Exception as exc:
-                raise ExportError(
-                    f"the export could not be recorded in the audit trail ({exc}); "
-                    f"{out} was not written"
-                ) from exc
-    except OSError as exc:
-        if recorded is not None:
-            _withdraw(session, out, digest, exc)
-        raise _write_error(out, exc) from exc
-    assert recorded is not None
-    on_disk = _file_sha256(out)
-    if on_disk != digest:
-        raise ExportError(
-            f"{out} on disk has SHA-256 {on_disk}, not the {digest} that was written: do not use it"
-        )
+    recorded = write_recorded(session, out, blob, payload)
     return ExportResult(
         path=out,
         what=what,
         format=fmt,
-        sha256=digest,
-        size=len(blob),
+        sha256=recorded.sha256,
+        size=recorded.size,
         audit_head=data.audit_head,
-        audit_entry=recorded,
+        audit_entry=recorded.audit_entry,
         counts=counts,
         warnings=data.warnings,
     )
-
-
-def _withdraw(session: CaseSession, out: Path, digest: str, exc: OSError) -> None:
-    """Record that a file logged as exported never reached its name."""
-    # The original error is what the user must see; this note is best effort.
-    with contextlib.suppress(Exception):
-        session.review.record(
-            session.actor,
-            [
-                AuditNote(
-                    audit.EXPORT,
-                    f"file {out.name}",
-                    {"withdrawn": True, "sha256": digest, "reason": exc.strerror or str(exc)},
-                )
-            ],
-        )
-
-
-def _file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        while chunk := handle.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()

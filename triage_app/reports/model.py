@@ -14,17 +14,16 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from importlib.metadata import version
 from typing import Any
 
-from triage_app import __version__
-from triage_app.audit import chain as audit
+from triage_app import __version__, audit
 from triage_app.audit.chain import verify_rows
 from triage_app.case.session import CaseSession
 from triage_app.config.schemes import Scheme
 from triage_app.domain.clock import utc_now
 from triage_app.domain.errors import TriageError
 from triage_app.domain.records import STATUS_FAILED, STATUS_HASHED, STATUS_SKIPPED, Totals
+from triage_app.media.versions import tool_versions
 from triage_app.reports.counts import Countable, CountTable, count_all, media_of
 from triage_app.review.grading import CONFIRMED, FROM_LIST, is_propagated
 from triage_app.storage import report_queries
@@ -523,7 +522,7 @@ def build_report_data(session: CaseSession, *, allow_incomplete: bool = False) -
         generated_at=utc_now(),
         generated_by=session.actor,
         tool_version=__version__,
-        runtime_versions={"pillow": version("pillow"), "imagehash": version("imagehash")},
+        runtime_versions=tool_versions(),
         exhibits=exhibits,
         accounts=tuple(accounts),
         match_runs=tuple(

@@ -11,9 +11,9 @@ import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from triage_app.audit import chain as audit
+from triage_app import audit
+from triage_app.audit import AuditNote
 from triage_app.case.session import CaseSession
-from triage_app.storage.audit_log import AuditNote
 
 #: Reveals longer than this are recorded as this long (the GUI re-blurs well before).
 MAX_REVEAL_SECONDS = 3600.0

@@ -15,12 +15,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from triage_app.audit import chain as audit
-from triage_app.case.session import CaseSession, PermissionDeniedError
-from triage_app.domain.errors import TriageError
-from triage_app.storage.audit_log import AuditNote
-from triage_app.storage.qa_store import ChangeAfterSignOffError, QaStore
+from triage_app import audit
+from triage_app.audit import AuditNote
+from triage_app.case.session import CaseSession
+from triage_app.domain.errors import ReasonRequiredError, TriageError
+from triage_app.storage.qa_store import QaStore
 from triage_app.storage.review_store import CurrentGrade, GradeWrite
+from triage_app.storage.signoff_guard import ChangeAfterSignOffError
 
 MANUAL = "manual"
 FROM_LIST = "hash-list exact"
@@ -32,6 +33,10 @@ HUMAN_SOURCES = (MANUAL, CONFIRMED)
 
 class GradingError(TriageError):
     """A grading request that the rules refuse."""
+
+
+class GradeReasonRequiredError(GradingError, ReasonRequiredError):
+    """A grade change refused only for want of a reason."""
 
 
 def propagated_source(item_id: int) -> str:
@@ -75,18 +80,13 @@ def _apply(
     try:
         return session.review.apply_grades(session.account, item_ids, plan)
     except ChangeAfterSignOffError as exc:
-        raise GradingError(str(exc)) from exc
+        raise GradeReasonRequiredError(str(exc)) from exc
 
 
 def _check_items(session: CaseSession, item_ids: Sequence[int]) -> list[int]:
     # Blind QA (supervision): an account grading a QA sample blind does not grade the
     # case meanwhile (refusals and outcomes would show the grades it must not see).
-    blind = QaStore(session.store).open_blind_rounds(session.account.id)
-    if blind:
-        raise PermissionDeniedError(
-            f"grading is refused while you grade QA round {', '.join(map(str, blind))} blind; "
-            "finish the sample first ('triage qa grade')"
-        )
+    session.refuse_if_blind("grading")
     ids = list(dict.fromkeys(int(i) for i in item_ids))
     if not ids:
         raise GradingError("no items given")
@@ -132,7 +132,7 @@ def grade(
         writes: list[GradeWrite] = []
         need_reason = [i for i in ids if i in current and current[i].category != code]
         if need_reason and reason is None:
-            raise GradingError(
+            raise GradeReasonRequiredError(
                 "changing an existing grade needs a reason (--reason): item "
                 + ", ".join(
                     f"{i} is {current[i].category} ({current[i].source})" for i in need_reason
@@ -231,7 +231,7 @@ def confirm(
                 outcome.unchanged.append(item)
                 continue
             if old is not None and old.category != code and not reason:
-                raise GradingError(
+                raise GradeReasonRequiredError(
                     f"item {item} is already graded {old.category} ({old.source}); confirming the "
                     f"suggestion {code} would change it: give a reason"
                 )

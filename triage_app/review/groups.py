@@ -14,12 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
-
 from triage_app.case.session import CaseSession
-from triage_app.library.case_matcher import near_threshold
-from triage_app.matching import near_rule
-from triage_app.matching.hamming_index import HammingIndex
 
 MEDIA = ("image", "video")
 
@@ -56,18 +51,15 @@ def _hamming(a: str | None, b: str | None) -> int:
     return bin(int(a, 16) ^ int(b, 16)).count("1")
 
 
-def compute_groups(session: CaseSession) -> GroupSummary:
-    """Recompute and store the case's duplicate groups."""
-    items = [r for r in session.review.review_items() if r["media_type"] in MEDIA]
-    by_id = {r["id"]: r for r in items}
-    uf = _UnionFind()
-    by_sha: dict[str, list[int]] = defaultdict(list)
-    for r in items:
-        if r["sha256"]:
-            by_sha[r["sha256"]].append(r["id"])
-    for ids in by_sha.values():
-        for other in ids[1:]:
-            uf.union(ids[0], other)
+def _join_near_duplicates(
+    session: CaseSession, items: list[dict[str, Any]], uf: _UnionFind
+) -> None:
+    """Join items whose perceptual hashes satisfy the near-match rule."""
+    import numpy as np
+
+    from triage_app.library.case_matcher import near_threshold
+    from triage_app.matching import near_rule
+    from triage_app.matching.hamming_index import HammingIndex
 
     threshold = near_threshold(session.store)
     eligible = []
@@ -110,6 +102,23 @@ def compute_groups(session: CaseSession) -> GroupSummary:
             matched, _, _ = near_rule.decide(eligible[pos], known, threshold)
             if matched:
                 uf.union(eligible[pos]["id"], eligible[other]["id"])
+
+
+def compute_groups(session: CaseSession) -> GroupSummary:
+    """Recompute and store the case's duplicate groups."""
+    items = [r for r in session.review.review_items() if r["media_type"] in MEDIA]
+    by_id = {r["id"]: r for r in items}
+    uf = _UnionFind()
+    by_sha: dict[str, list[int]] = defaultdict(list)
+    for r in items:
+        if r["sha256"]:
+            by_sha[r["sha256"]].append(r["id"])
+    for ids in by_sha.values():
+        for other in ids[1:]:
+            uf.union(ids[0], other)
+
+    if len(items) > 1:  # a lone item has nothing to be near to
+        _join_near_duplicates(session, items, uf)
 
     groups: dict[int, list[int]] = defaultdict(list)
     for r in items:

@@ -1,51 +1,61 @@
-"""Appending to the hash-chained audit log inside an open write transaction."""
+"""The one way entries are appended to the hash-chained audit log.
+
+Every writer (accounts, ingest, matching, grading, QA, sign-off, exports)
+calls :func:`append_audit` inside its own write transaction, so a change and
+the entries that record it commit together or not at all.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from triage_app.audit.chain import GENESIS, entry_hash, payload_text
+from triage_app.audit import GENESIS, AuditNote, chain_entries
 from triage_app.domain.clock import utc_now
-from triage_app.storage.models import AuditEntry
+from triage_app.domain.errors import TriageError
+from triage_app.storage.models.accounts import AuditEntry
+
+__all__ = ["AuditNote", "append_audit", "audit_head"]
 
 
-@dataclass(frozen=True, slots=True)
-class AuditNote:
-    """An entry to append: action, object and payload (the user is the actor's)."""
-
-    action: str
-    object: str
-    payload: dict[str, Any]
+class AuditSequenceError(TriageError):
+    """An entry would not take the sequence number its writer reserved for it."""
 
 
-def append_audit(session: Session, user: str, notes: Iterable[AuditNote]) -> tuple[int, str]:
-    """Append entries inside an open write transaction; return the new head."""
+def audit_head(session: Session) -> tuple[int, str]:
+    """The last entry's sequence number and hash (``(0, GENESIS)`` for an empty log)."""
     last = session.execute(
         select(AuditEntry.seq, AuditEntry.hash).order_by(AuditEntry.seq.desc()).limit(1)
     ).first()
-    seq, prev = (last[0], last[1]) if last is not None else (0, GENESIS)
-    for note in notes:
-        seq += 1
-        now = utc_now()
-        payload = payload_text(note.payload)
-        digest = entry_hash(seq, now, user, note.action, note.object, payload, prev)
-        session.add(
-            AuditEntry(
-                seq=seq,
-                time_utc=now,
-                user=user,
-                action=note.action,
-                object=note.object,
-                payload=payload,
-                prev_hash=prev,
-                hash=digest,
-            )
+    return (int(last[0]), str(last[1])) if last is not None else (0, GENESIS)
+
+
+def append_audit(
+    session: Session,
+    user: str,
+    notes: Iterable[AuditNote],
+    *,
+    expect_seq: int | None = None,
+) -> tuple[int, str]:
+    """Append entries inside an open write transaction; return the new head.
+
+    ``expect_seq`` is the sequence number a writer reserved for the first
+    entry (rows that carry their audit entry's number take it beforehand).
+    """
+    head = audit_head(session)
+    entries = chain_entries(head, user, notes, utc_now)
+    if expect_seq is not None and entries and entries[0].seq != expect_seq:
+        raise AuditSequenceError(
+            f"audit entry {entries[0].seq} was written where {expect_seq} was expected"
         )
-        prev = digest
+    session.add_all(
+        AuditEntry(
+            seq=e.seq, time_utc=e.time_utc, user=e.user, action=e.action, object=e.object,
+            payload=e.payload, prev_hash=e.prev_hash, hash=e.hash,
+        )
+        for e in entries
+    )  # fmt: skip
     session.flush()
-    return seq, prev
+    return (entries[-1].seq, entries[-1].hash) if entries else head

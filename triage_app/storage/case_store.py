@@ -17,12 +17,11 @@ from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session
 
-from triage_app import __version__
-from triage_app.audit import chain as audit
-from triage_app.config.schemes import SCHEME_IDS
+from triage_app import __version__, audit
 from triage_app.domain.accounts import account_label
 from triage_app.domain.clock import utc_now
 from triage_app.domain.errors import CaseError, IngestError
+from triage_app.domain.options import SCHEME_IDS
 from triage_app.domain.records import (
     STATUS_FAILED,
     STATUS_HASHED,
@@ -37,7 +36,8 @@ from triage_app.storage import migrate
 from triage_app.storage.audit_log import AuditNote, append_audit
 from triage_app.storage.database import Database, exclusive_lock
 from triage_app.storage.engine import sqlite_url
-from triage_app.storage.models import (
+from triage_app.storage.models.accounts import User
+from triage_app.storage.models.case import (
     CaseInfo,
     CaseSetting,
     Exhibit,
@@ -46,7 +46,6 @@ from triage_app.storage.models import (
     Match,
     MatchRun,
     Thumbnail,
-    User,
 )
 
 CASE_MARKER = "case.json"
@@ -446,8 +445,11 @@ class CaseStore(Database):
             row = session.get(CaseSetting, key)
             return row.value if row is not None else default
 
-    def set_setting(self, key: str, value: str) -> str | None:
-        """Set a per-case setting; return the previous value."""
+    def set_setting(self, key: str, value: str, *, actor: str | None = None) -> str | None:
+        """Set a per-case setting; return the previous value.
+
+        With ``actor`` the change is logged ("setting changed") in the same transaction.
+        """
         with self.write_session() as session:
             row = session.get(CaseSetting, key)
             old = row.value if row is not None else None
@@ -455,6 +457,9 @@ class CaseStore(Database):
                 session.add(CaseSetting(key=key, value=value))
             else:
                 row.value = value
+            if actor is not None:
+                note = AuditNote(audit.SETTING_CHANGED, key, {"before": old, "after": value})
+                append_audit(session, actor, [note])
             return old
 
     # -- matching -------------------------------------------------------------

@@ -21,7 +21,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from triage_app.storage.models import NAMING
+from triage_app.storage.models.base import NAMING
 
 
 class LibraryBase(DeclarativeBase):

@@ -20,7 +20,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import DatabaseError
 
 from triage_app import __version__
-from triage_app.config.settings import user_home
+from triage_app.config.settings import library_path
 from triage_app.domain.clock import utc_now
 from triage_app.domain.errors import TriageError
 from triage_app.storage import migrate
@@ -28,7 +28,6 @@ from triage_app.storage.database import Database, exclusive_lock
 from triage_app.storage.engine import sqlite_url
 from triage_app.storage.library_models import Entry, HashSet
 
-LIBRARY_FILE = "hashsets.db"
 IMPORTING = "importing"
 READY = "ready"
 
@@ -106,7 +105,7 @@ def _info(row: HashSet) -> HashSetInfo:
 
 def default_library_path() -> Path:
     """The library file under the per-user home (``$TRIAGE_HOME``)."""
-    return user_home() / LIBRARY_FILE
+    return library_path()
 
 
 class LibraryStore(Database):

@@ -19,58 +19,42 @@ triggers forbid updating a row afterwards).
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
-from triage_app.domain.accounts import account_label
+from triage_app.domain.accounts import Account, account_label
 from triage_app.domain.clock import utc_now
 from triage_app.domain.errors import TriageError
-from triage_app.storage.audit_log import AuditNote, append_audit
+from triage_app.storage.audit_log import AuditNote, append_audit, audit_head
 from triage_app.storage.case_store import CaseStore
-from triage_app.storage.models import (
-    AuditEntry,
+from triage_app.storage.models.accounts import AuditEntry, User
+from triage_app.storage.models.case import Exhibit, Item
+from triage_app.storage.models.review import GradeChange
+from triage_app.storage.models.supervision import (
     ChangeAfterSignOff,
-    Exhibit,
-    GradeChange,
-    Item,
     QaAdjudication,
     QaItem,
     QaRound,
     QaSecondGrade,
     SignOffRecord,
-    User,
 )
-
-if TYPE_CHECKING:  # review_store imports this module (the sign-off guard)
-    from triage_app.storage.review_store import Account
-
-CASE_SCOPE = "case"
-EXHIBIT_SCOPE = "exhibit"
+from triage_app.storage.signoff_guard import (
+    EXHIBIT_SCOPE,
+    covering_sign_offs,
+)
 
 
 class QaStateError(TriageError):
     """A QA or sign-off write that the stored state does not allow."""
 
 
-class ChangeAfterSignOffError(TriageError):
-    """A grade change to an item of a signed-off exhibit was given no reason."""
-
-
 def next_audit_seq(session: Session) -> int:
     """The sequence number the next audit entry of this write transaction will take."""
-    last = session.scalar(select(func.max(AuditEntry.seq)))
-    return int(last or 0) + 1
-
-
-def _append(session: Session, actor: str, note: AuditNote, expected: int) -> int:
-    seq, _ = append_audit(session, actor, [note])
-    if seq != expected:  # pragma: no cover - one writer holds the transaction
-        raise QaStateError(f"audit entry {seq} was written where {expected} was expected")
-    return seq
+    return audit_head(session)[0] + 1
 
 
 # -- records ---------------------------------------------------------------------------
@@ -192,43 +176,6 @@ class ChangeAfterSignOffRow:
 
 
 # -- used by ReviewStore.apply_grades inside its write transaction ---------------------------
-
-
-def covering_sign_offs(session: Session, item_ids: Iterable[int]) -> dict[int, int]:
-    """item -> the latest sign-off (id) covering its exhibit, for items under a sign-off.
-
-    An exhibit is covered by its own sign-offs and by sign-offs of the whole case.
-    """
-    ids = list(dict.fromkeys(item_ids))
-    if not ids or session.scalar(select(func.count()).select_from(SignOffRecord)) == 0:
-        return {}
-    latest_case = session.scalar(
-        select(func.max(SignOffRecord.id)).where(SignOffRecord.scope == CASE_SCOPE)
-    )
-    per_exhibit = dict(
-        session.execute(
-            select(SignOffRecord.exhibit_id, func.max(SignOffRecord.id))
-            .where(SignOffRecord.scope == EXHIBIT_SCOPE)
-            .group_by(SignOffRecord.exhibit_id)
-        ).all()
-    )
-    out: dict[int, int] = {}
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        for item_id, exhibit_id in session.execute(
-            select(Item.id, Item.exhibit_id).where(Item.id.in_(chunk))
-        ):
-            candidates = [s for s in (latest_case, per_exhibit.get(exhibit_id)) if s is not None]
-            if candidates:
-                out[int(item_id)] = int(max(candidates))
-    return out
-
-
-def note_change_after_sign_off(
-    session: Session, change_id: int, sign_off_id: int, item_id: int
-) -> None:
-    """Record that grade change ``change_id`` was made after sign-off ``sign_off_id``."""
-    session.add(ChangeAfterSignOff(change_id=change_id, sign_off_id=sign_off_id, item_id=item_id))
 
 
 # -- the store -------------------------------------------------------------------------------
@@ -355,7 +302,7 @@ class QaStore:
                 for position, g in enumerate(sample, 1)
             )
             session.flush()
-            _append(session, actor.label, note(row.id), seq)
+            append_audit(session, actor.label, [note(row.id)], expect_seq=seq)
             return int(row.id)
 
     def rounds(self, round_id: int | None = None) -> list[RoundRow]:
@@ -536,7 +483,7 @@ class QaStore:
             else:
                 row.category, row.time_utc, row.audit_seq = category, utc_now(), seq
             session.flush()
-            _append(session, actor.label, note, seq)
+            append_audit(session, actor.label, [note], expect_seq=seq)
             graded = session.scalar(
                 select(func.count())
                 .select_from(QaSecondGrade)
@@ -626,7 +573,7 @@ class QaStore:
                 )
             )
             session.flush()
-            return _append(session, actor.label, note, seq)
+            return append_audit(session, actor.label, [note], expect_seq=seq)[0]
 
     # -- sign-offs --------------------------------------------------------------------------
 
@@ -672,7 +619,7 @@ class QaStore:
             )
             session.add(row)
             session.flush()
-            _append(session, actor.label, note, seq)
+            append_audit(session, actor.label, [note], expect_seq=seq)
             sign_off_id = int(row.id)
         found = [s for s in self.sign_offs() if s.id == sign_off_id]
         return found[0]

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import select
 
 from triage_app.storage.case_store import CaseStore
-from triage_app.storage.models import Exhibit, MatchRun
+from triage_app.storage.models.case import Exhibit, MatchRun
 
 
 @dataclass(frozen=True, slots=True)

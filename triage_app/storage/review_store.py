@@ -17,41 +17,13 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from triage_app.audit.chain import GENESIS, AuditRow
-from triage_app.domain.accounts import account_label
+from triage_app.domain.accounts import Account, account_label
 from triage_app.domain.clock import utc_now
 from triage_app.storage.audit_log import AuditNote, append_audit
 from triage_app.storage.case_store import CaseStore
-from triage_app.storage.models import (
-    AuditEntry,
-    ClusterMember,
-    Grade,
-    GradeChange,
-    Item,
-    Match,
-    PartGrade,
-    User,
-)
-from triage_app.storage.qa_store import (
-    ChangeAfterSignOffError,
-    covering_sign_offs,
-    note_change_after_sign_off,
-)
-
-
-@dataclass(frozen=True, slots=True)
-class Account:
-    """A case account (without its password hash)."""
-
-    id: int
-    name: str
-    badge: str | None
-    role: str
-    active: bool
-
-    @property
-    def label(self) -> str:
-        """How the account appears in the audit log: 'Name (badge)'."""
-        return account_label(self.name, self.badge)
+from triage_app.storage.models.accounts import AuditEntry, User
+from triage_app.storage.models.case import Item, Match
+from triage_app.storage.models.review import ClusterMember, Grade, GradeChange, PartGrade
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,6 +174,13 @@ class ReviewStore:
         write transaction and returns the writes to make; each write, its
         history row and its audit entry are committed together.
         """
+        # Supervision's tables are loaded only by the commands that grade.
+        from triage_app.storage.signoff_guard import (
+            ChangeAfterSignOffError,
+            covering_sign_offs,
+            note_change_after_sign_off,
+        )
+
         with self.store.write_session() as session:
             current = self._grades(session, item_ids)
             writes = plan(current)

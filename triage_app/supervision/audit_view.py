@@ -21,10 +21,8 @@ from __future__ import annotations
 
 import contextlib
 import csv
-import hashlib
 import io
 import json
-import os
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -32,19 +30,18 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from triage_app.audit import chain as audit
+from triage_app import audit
 from triage_app.audit.chain import AuditRow, Verdict, verify_rows
-from triage_app.case.session import CaseSession, PermissionDeniedError
-from triage_app.domain.accounts import SUPERVISOR
+from triage_app.case.recorded_export import check_target, write_recorded
+from triage_app.case.session import CaseSession
+from triage_app.domain.accounts import SUPERVISOR, Account
 from triage_app.domain.clock import utc_now
 from triage_app.domain.errors import TriageError
-from triage_app.files.atomic import atomic_writer
-from triage_app.storage.audit_log import AuditNote
-from triage_app.storage.qa_store import QaStore
-from triage_app.storage.review_store import Account, CurrentGrade
+from triage_app.domain.options import RATE_BUCKETS, REVIEW_FORMATS
+from triage_app.storage.review_store import CurrentGrade
 
 #: Formats of a filtered export.
-EXPORT_FORMATS = ("csv", "json", "pdf")
+EXPORT_FORMATS = REVIEW_FORMATS
 #: Columns of an audit entry, as the plain export writes them.
 FIELDS = ("seq", "time_utc", "user", "action", "object", "payload", "prev_hash", "hash")
 #: Grade sources as the statistics group them.
@@ -58,7 +55,7 @@ GRADING_ACTIONS = (
     audit.PROPAGATE,
 )
 UNDO_ACTIONS = (audit.GRADE_UNDONE, audit.PROPAGATION_UNDONE)
-BUCKETS = ("day", "hour")
+BUCKETS = RATE_BUCKETS
 _LOG_TIME = "%Y-%m-%dT%H:%M:%S.%fZ"
 
 
@@ -392,12 +389,7 @@ class AuditReview:
 def load_review(session: CaseSession) -> AuditReview:
     """Read and verify the whole log (supervisors only, and not while grading a sample blind)."""
     session.require_role(SUPERVISOR, "reviewing the audit trail")
-    blind = QaStore(session.store).open_blind_rounds(session.account.id)
-    if blind:  # the log's grading entries would show the grades of the blind sample
-        raise PermissionDeniedError(
-            f"reviewing the audit trail is refused while you grade QA round "
-            f"{', '.join(map(str, blind))} blind; finish the sample first"
-        )
+    session.refuse_if_blind("reviewing the audit trail")  # it shows grading entries
     rows = tuple(session.review.audit_rows())
     return AuditReview(
         reference=session.reference,
@@ -531,48 +523,28 @@ def export_filtered(
     if fmt not in EXPORT_FORMATS:
         raise AuditViewError(f"unknown format {fmt!r}; use one of {', '.join(EXPORT_FORMATS)}")
     out = Path(out)
-    if out.is_dir():
-        raise AuditViewError(f"{out} is a folder; give a file name")
-    folder = out.parent if str(out.parent) else Path()
-    if not folder.is_dir():
-        raise AuditViewError(f"the folder {folder} does not exist")
+    check_target(session, out)
     review = review or load_review(session)
     if blob is None:
         blob = render(review, flt, fmt, session.actor, bucket=bucket)
     listed = len(review.filtered(flt))
-    digest = hashlib.sha256(blob).hexdigest()
     payload = {
         "what": "audit trail review",
         "format": fmt,
-        "file": str(out.resolve()),
-        "sha256": digest,
-        "bytes": len(blob),
         "filter": flt.as_dict(),
         "entries": listed,
         "chain_ok": review.verdict.ok,
         "head_seq": review.head[0],
         "head_hash": review.head[1],
     }
-    recorded: int | None = None
-    try:
-        with atomic_writer(out) as handle:
-            handle.write(blob)
-            handle.flush()
-            os.fsync(handle.fileno())
-            recorded, _ = session.review.record(
-                session.actor, [AuditNote(audit.EXPORT, f"file {out.name}", payload)]
-            )
-    except OSError as exc:
-        raise AuditViewError(
-            f"cannot write {out}: {exc.strerror or exc}; nothing was written"
-        ) from exc
+    recorded = write_recorded(session, out, blob, payload)
     return AuditExport(
         path=out,
         format=fmt,
-        sha256=digest,
-        size=len(blob),
+        sha256=recorded.sha256,
+        size=recorded.size,
         entries=listed,
         head=review.head,
         chain_ok=review.verdict.ok,
-        audit_entry=recorded,
+        audit_entry=recorded.audit_entry,
     )

@@ -55,14 +55,14 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-from triage_app.audit import chain as audit
-from triage_app.case.session import CaseSession, PermissionDeniedError
-from triage_app.domain.accounts import SUPERVISOR
-from triage_app.domain.errors import TriageError
+from triage_app import audit
+from triage_app.audit import AuditNote
+from triage_app.case.session import CaseSession
+from triage_app.domain.accounts import SUPERVISOR, Account
+from triage_app.domain.errors import PermissionDeniedError, TriageError
 from triage_app.review import grading
-from triage_app.storage.audit_log import AuditNote
-from triage_app.storage.qa_store import HistoricGrade, QaPair, QaStore, RoundRow
-from triage_app.storage.review_store import Account
+from triage_app.storage.qa_store import HistoricGrade, QaPair, QaStore
+from triage_app.storage.qa_store import RoundRow as RoundRow
 from triage_app.supervision.audit_view import user_matches
 
 PERCENT = "percent"
@@ -546,26 +546,6 @@ def record_second_grade(
 def open_blind_rounds(session: CaseSession) -> list[int]:
     """Incomplete rounds the signed-in account is grading blind."""
     return QaStore(session.store).open_blind_rounds(session.account.id)
-
-
-def blind_lock_message(rounds: Sequence[int], what: str) -> str:
-    """Why ``what`` is refused to a second grader with incomplete ``rounds``."""
-    return (
-        f"{what} is refused while you grade QA round {', '.join(map(str, rounds))} blind: it "
-        "would show grades of the case. Finish the sample first ('triage qa grade')"
-    )
-
-
-def refuse_if_blind(session: CaseSession, what: str) -> None:
-    """Refuse ``what`` (anything that shows or changes grades) to a blind second grader.
-
-    While an account has an incomplete QA round to grade, the ordinary ways of
-    seeing grades (the gallery, item listings, history, reports, the plain
-    audit export) and of grading are closed to it in that case.
-    """
-    rounds = open_blind_rounds(session)
-    if rounds:
-        raise PermissionDeniedError(blind_lock_message(rounds, what))
 
 
 # -- the supervisor: report and adjudication --------------------------------------------------

@@ -19,21 +19,15 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from triage_app.audit import chain as audit
+from triage_app import audit
+from triage_app.audit import AuditNote
 from triage_app.audit.chain import verify_rows
 from triage_app.case.session import CaseSession
 from triage_app.domain.accounts import SUPERVISOR
 from triage_app.domain.errors import TriageError
 from triage_app.domain.records import STATUS_FAILED, STATUS_HASHED, STATUS_SKIPPED
-from triage_app.storage.audit_log import AuditNote
-from triage_app.storage.qa_store import (
-    CASE_SCOPE,
-    EXHIBIT_SCOPE,
-    ChangeAfterSignOffRow,
-    QaStateError,
-    QaStore,
-    SignOffRow,
-)
+from triage_app.storage.qa_store import ChangeAfterSignOffRow, QaStateError, QaStore, SignOffRow
+from triage_app.storage.signoff_guard import CASE_SCOPE, EXHIBIT_SCOPE
 from triage_app.supervision.audit_view import SOURCE_KINDS, source_kind
 from triage_app.supervision.qa import qa_summary
 

@@ -1,0 +1,80 @@
+"""Grades, their history, part grades and duplicate groups."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from triage_app.storage.models import accounts, case
+from triage_app.storage.models.base import Base
+
+
+class Grade(Base):
+    """The current grade of an item."""
+
+    __tablename__ = "grades"
+
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id"), primary_key=True)
+    category: Mapped[str] = mapped_column(String(40))
+    source: Mapped[str] = mapped_column(String(60))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    time_utc: Mapped[str] = mapped_column(String(40))
+    reason: Mapped[str | None] = mapped_column(Text)
+    propagated_from: Mapped[int | None] = mapped_column(Integer)
+
+
+class GradeChange(Base):
+    """One change to an item's grade: old and new value, who, when, why."""
+
+    __tablename__ = "grade_history"
+    __table_args__ = (Index("ix_grade_history_item_id", "item_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id"))
+    old_category: Mapped[str | None] = mapped_column(String(40))
+    old_source: Mapped[str | None] = mapped_column(String(60))
+    new_category: Mapped[str | None] = mapped_column(String(40))
+    new_source: Mapped[str | None] = mapped_column(String(60))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    time_utc: Mapped[str] = mapped_column(String(40))
+    reason: Mapped[str | None] = mapped_column(Text)
+    audit_seq: Mapped[int | None] = mapped_column(Integer)
+
+
+class PartGrade(Base):
+    """The grade of one part (frame, page or segment) of a multi-part item."""
+
+    __tablename__ = "part_grades"
+
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id"), primary_key=True)
+    part: Mapped[int] = mapped_column(Integer, primary_key=True)
+    category: Mapped[str] = mapped_column(String(40))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    time_utc: Mapped[str] = mapped_column(String(40))
+
+
+class ClusterMember(Base):
+    """Membership of an item in a duplicate group."""
+
+    __tablename__ = "clusters"
+    __table_args__ = (Index("ix_clusters_cluster_id", "cluster_id"),)
+
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id"), primary_key=True)
+    cluster_id: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(10))
+    representative: Mapped[bool] = mapped_column(Boolean)
+    distance: Mapped[int] = mapped_column(Integer)
+
+
+# -- supervision (issue 7): blind second grading and sign-off --------------------------
+
+
+#: The tables these foreign keys point at must be mapped too (flush sorts by them).
+REFERENCED = (accounts.User, case.Item)
