@@ -43,10 +43,10 @@ from PySide6.QtWidgets import QApplication, QListView, QListWidget, QListWidgetI
 import triage_app.gui  # noqa: F401  (PySide6 workaround first)
 from triage_app.config.schemes import load_scheme
 from triage_app.demo import synthetic
-from triage_app.gui.gallery_delegate import GalleryDelegate
-from triage_app.gui.gallery_model import GalleryModel
-from triage_app.gui.gallery_view import GalleryView
-from triage_app.gui.thumbnail_loader import ThumbnailLoader, to_qimage
+from triage_app.gui.controllers.thumbnail_loader import ThumbnailLoader, to_qimage
+from triage_app.gui.models.gallery_model import GalleryModel
+from triage_app.gui.widgets.gallery_delegate import GalleryDelegate
+from triage_app.gui.widgets.gallery_view import GalleryView
 from triage_app.media.blur import blurred_tile
 from triage_app.review import gallery_rows as gr
 from triage_app.review.gallery_rows import GalleryRow

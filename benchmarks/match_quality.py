@@ -11,7 +11,7 @@ every original by the transformations that sharing applies, and prints:
   and transformed-original x other-original pairs) for
   ``plain``  the item's pHash within 12 of the entry's, confirmed by dHash
              within 12 (also at a peer-like 6/6), and
-  ``bundle`` :func:`triage_app.media.perceptual.is_near_match` over
+  ``bundle`` :func:`triage_app.matching.near_match.is_near_match` over
              :func:`~triage_app.media.perceptual.query_variants`,
   with ablations that show what each part of the bundle buys, and a PDQ-like
   256-bit hash (tried, dropped) for comparison;
@@ -22,10 +22,11 @@ every original by the transformations that sharing applies, and prints:
 * compute time of the bundle and the query variants relative to
   ``imagehash.phash`` alone (shared machines are noisy: compare ratios).
 
-``tests/test_match_quality.py`` imports this module for its (smaller) corpus
-and its evaluation; the decisions it asserts on are made by ``is_near_match``
-itself (the vectorised distances here only pick the candidate pairs, exactly as
-the 64-bit index would).
+``tests/matching/test_near_match.py`` imports this module for its (smaller)
+corpus and its evaluation (``tests/media/test_perceptual.py`` for its
+originals); the decisions it asserts on are made by ``is_near_match`` itself
+(the vectorised distances here only pick the candidate pairs, exactly as the
+64-bit index would).
 """
 
 from __future__ import annotations
@@ -47,6 +48,8 @@ from PIL import Image, ImageDraw, ImageFont, ImageOps
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from triage_app.demo import synthetic
+from triage_app.matching import near_match as nm
+from triage_app.media import bundle_keys as bk
 from triage_app.media import image_decode
 from triage_app.media import perceptual as pm
 
@@ -390,22 +393,22 @@ def build_queries(originals: Named, distractors: Named) -> Corpus:
             if tr.make is None:
                 item, facts = exif_item(img, tr.orientation)
                 assert facts.phash is not None and facts.dhash is not None
-                plain = {pm.PHASH: facts.phash, pm.DHASH: facts.dhash}
+                plain = {bk.PHASH: facts.phash, bk.DHASH: facts.dhash}
                 ingest_phash = facts.phash
             else:
                 item = tr.make(img, rng)
-                plain = {pm.PHASH: str(imagehash.phash(item)), pm.DHASH: str(imagehash.dhash(item))}
+                plain = {bk.PHASH: str(imagehash.phash(item)), bk.DHASH: str(imagehash.dhash(item))}
             queries.append(
                 Query(index, tr.name, tr.group, pm.query_variants(item), plain, ingest_phash)
             )
     for name, img in distractors:
-        plain = {pm.PHASH: str(imagehash.phash(img)), pm.DHASH: str(imagehash.dhash(img))}
+        plain = {bk.PHASH: str(imagehash.phash(img)), bk.DHASH: str(imagehash.dhash(img))}
         queries.append(Query(-1, name, "distractor", pm.query_variants(img), plain))
     return Corpus([n for n, _ in originals], bundles, queries, [n for n, _ in distractors])
 
 
 U64 = NDArray[np.uint64]
-_FAMILIES = (pm.WHOLE_FAMILY, pm.CENTRE_FAMILY)
+_FAMILIES = (bk.WHOLE_FAMILY, bk.CENTRE_FAMILY)
 _MISSING = 255
 
 
@@ -432,17 +435,17 @@ def distances(corpus: Corpus) -> Distances:
     labels: list[str] = []
     for q in corpus.queries:
         for v in q.variants:
-            if v[pm.VARIANT] not in labels:
-                labels.append(v[pm.VARIANT])
+            if v[bk.VARIANT] not in labels:
+                labels.append(v[bk.VARIANT])
     known = {key: _u64([b[key] for b in corpus.bundles]) for fam in _FAMILIES for key in fam}
     shape = (len(corpus.queries), len(labels), len(corpus.bundles))
     out = [np.full(shape, _MISSING, dtype=np.uint8) for _ in range(3)]
     slot = {label: i for i, label in enumerate(labels)}
     for qi, q in enumerate(corpus.queries):
         for v in q.variants:
-            fam = pm.WHOLE_FAMILY if pm.PHASH in v else pm.CENTRE_FAMILY
+            fam = bk.WHOLE_FAMILY if bk.PHASH in v else bk.CENTRE_FAMILY
             for arr, key in zip(out, fam, strict=True):
-                arr[qi, slot[v[pm.VARIANT]]] = np.bitwise_count(
+                arr[qi, slot[v[bk.VARIANT]]] = np.bitwise_count(
                     np.uint64(int(v[key], 16)) ^ known[key]
                 )
     return Distances(labels, out[0], out[1], out[2])
@@ -480,7 +483,7 @@ def _outcome(name: str, corpus: Corpus, matched: NDArray[np.bool_]) -> Outcome:
 
 def vector_rule(
     dist: Distances,
-    thresholds: pm.NearMatchThresholds,
+    thresholds: nm.NearMatchThresholds,
     keep: Callable[[str], bool] = lambda label: True,
     confirm: str = "pair",
 ) -> NDArray[np.bool_]:
@@ -502,7 +505,7 @@ def vector_rule(
 
 
 def checked_bundle_rule(
-    corpus: Corpus, dist: Distances, thresholds: pm.NearMatchThresholds
+    corpus: Corpus, dist: Distances, thresholds: nm.NearMatchThresholds
 ) -> NDArray[np.bool_]:
     """The bundle rule's decisions, made by ``is_near_match`` itself.
 
@@ -516,17 +519,17 @@ def checked_bundle_rule(
             candidates[qi, q.owner] = True
     matched = np.zeros_like(candidates)
     for qi, ki in np.argwhere(candidates).tolist():
-        ok, _, _ = pm.is_near_match(corpus.queries[qi].variants, corpus.bundles[ki], thresholds)
+        ok, _, _ = nm.is_near_match(corpus.queries[qi].variants, corpus.bundles[ki], thresholds)
         matched[qi, ki] = ok
     return matched
 
 
 def plain_rule(corpus: Corpus, phash: int, dhash: int) -> NDArray[np.bool_]:
     """Item pHash within ``phash`` of the entry's, confirmed by dHash within ``dhash``."""
-    qp = _u64([q.plain[pm.PHASH] for q in corpus.queries])
-    qd = _u64([q.plain[pm.DHASH] for q in corpus.queries])
-    kp = _u64([b[pm.PHASH] for b in corpus.bundles])
-    kd = _u64([b[pm.DHASH] for b in corpus.bundles])
+    qp = _u64([q.plain[bk.PHASH] for q in corpus.queries])
+    qd = _u64([q.plain[bk.DHASH] for q in corpus.queries])
+    kp = _u64([b[bk.PHASH] for b in corpus.bundles])
+    kd = _u64([b[bk.DHASH] for b in corpus.bundles])
     dp = np.bitwise_count(qp[:, None] ^ kp[None, :])
     dd = np.bitwise_count(qd[:, None] ^ kd[None, :])
     result: NDArray[np.bool_] = (dp <= phash) & (dd <= dhash)
@@ -586,12 +589,12 @@ def _mmm(values: NDArray[np.int16]) -> str:
     return f"{int(values.min()):3d} {int(np.median(values)):3d} {int(values.max()):3d}"
 
 
-def distance_table(corpus: Corpus, dist: Distances, thresholds: pm.NearMatchThresholds) -> str:
+def distance_table(corpus: Corpus, dist: Distances, thresholds: nm.NearMatchThresholds) -> str:
     """Min/median/max per transformation of the true pairs' distances, and the
     smallest distances between unrelated pairs."""
     owners = np.array([q.owner for q in corpus.queries])
-    qp = _u64([q.plain[pm.PHASH] for q in corpus.queries])
-    kp = _u64([b[pm.PHASH] for b in corpus.bundles])
+    qp = _u64([q.plain[bk.PHASH] for q in corpus.queries])
+    kp = _u64([b[bk.PHASH] for b in corpus.bundles])
     plain = np.bitwise_count(qp[:, None] ^ kp[None, :]).astype(np.int16)
     p = dist.p.astype(np.int16)
     pair = dist.d.astype(np.int16) + dist.dv.astype(np.int16)
@@ -644,7 +647,7 @@ def sweep(corpus: Corpus, dist: Distances) -> str:
     for tp in range(8, 19, 2):
         cells = []
         for tdd in range(16, 41, 4):
-            o = _outcome("", corpus, vector_rule(dist, pm.NearMatchThresholds(tp, tdd)))
+            o = _outcome("", corpus, vector_rule(dist, nm.NearMatchThresholds(tp, tdd)))
             cells.append(
                 f"{o.floor(FIRST):.3f}/{o.floor(SECOND):.2f}/{o.fp_distractor}/{o.fp_cross}"
             )
@@ -666,7 +669,7 @@ def sweep_foreign(corpus: Corpus, dist: Distances) -> str:
     for tp in range(8, 17, 2):
         cells = []
         for td in range(6, 17, 2):
-            thresholds = pm.NearMatchThresholds(tp, 0, td)
+            thresholds = nm.NearMatchThresholds(tp, 0, td)
             matched = vector_rule(dist, thresholds, lambda s: s.startswith("whole"), "dhash")
             o = _outcome("", corpus, matched)
             low = min(r for t, r in o.recall.items() if t.startswith(FOLLOWABLE))
@@ -737,7 +740,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--no-timing", action="store_true")
     parser.add_argument("--no-pdq", action="store_true")
     args = parser.parse_args(argv)
-    thresholds = pm.DEFAULT_THRESHOLDS
+    thresholds = nm.DEFAULT_THRESHOLDS
     start = time.perf_counter()
     originals, distractors = build_corpus(SIZES[args.size])
     corpus = build_queries(originals, distractors)

@@ -7,22 +7,32 @@ still images and videos, duplicates within and across exhibits, a file name
 that is not UTF-8, a truncated JPEG, an empty file, a link (skipped), and
 grades from every source: hash-list exact, near match confirmed, manual,
 propagated, plus an amended copy that makes two identical files disagree.
+
+Below it, the readers the report tests share: the items' JSON, the CSV's
+sections, the PDF's text, the export entries of the audit log, and the
+entries a hash list imports to (for the VICS and lab-list round trips).
 """
 
 from __future__ import annotations
 
 import csv
+import json
 import os
 import shutil
+import sqlite3
+import subprocess
+from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
-from conftest import TEST_PASSWORD, TEST_USER
+from conftest import TEST_PASSWORD, TEST_USER, run_cli
 
 from triage_app.case.session import CaseSession
+from triage_app.config.schemes import map_list_code
 from triage_app.demo import synthetic
-from triage_app.domain.records import STATUS_FAILED, STATUS_HASHED, FileRecord
+from triage_app.domain.records import STATUS_FAILED, STATUS_HASHED, FileRecord, StoredItem
 from triage_app.ingest.pipeline import IngestOptions, ingest
 from triage_app.library.importer import import_hash_list
 from triage_app.review import grading
@@ -117,8 +127,8 @@ def _synthetic_exhibit(store: CaseStore, actor: str) -> None:
     store.finish_run(run, state="finished", atime_preserved=None, actor=actor)
 
 
-def _by_path(session: CaseSession) -> dict[tuple[str, bytes], dict[str, object]]:
-    return {(r["exhibit"], r["path"]): r for r in session.store.iter_items()}
+def _by_path(session: CaseSession) -> dict[tuple[str, bytes], StoredItem]:
+    return {(r.exhibit, r.record.path): r for r in session.store.iter_items()}
 
 
 def build_case(root: Path, password_hash: str) -> BuiltCase:
@@ -137,40 +147,40 @@ def build_case(root: Path, password_hash: str) -> BuiltCase:
         _synthetic_exhibit(session.store, session.actor)
         items = _by_path(session)
 
-        def item(ref: str, path: str | bytes) -> dict[str, object]:
+        def item(ref: str, path: str | bytes) -> StoredItem:
             raw = path if isinstance(path, bytes) else path.encode()
             return items[(ref, raw)]
 
         # A "national" list: IMG_002 exactly (B), IMG_003 near (A), notes.txt (NI).
         img3 = item("OP/1", "DCIM/IMG_003.jpg")
-        near_phash = f"{int(str(img3['phash']), 16) ^ 0b111:016x}"
+        near_phash = f"{int(str(img3.record.phash), 16) ^ 0b111:016x}"
         listing = root / "national.csv"
         with open(listing, "w", newline="", encoding="utf-8") as handle:
             w = csv.writer(handle)
             w.writerow(["md5", "sha1", "phash", "dhash", "category", "name"])
             img2 = item("OP/1", "DCIM/IMG_002.jpg")
-            w.writerow([img2["md5"], img2["sha1"], "", "", "B", "list-b"])
-            w.writerow(["f" * 32, "", near_phash, img3["dhash"], "A", "list-near"])
+            w.writerow([img2.record.md5, img2.record.sha1, "", "", "B", "list-b"])
+            w.writerow(["f" * 32, "", near_phash, img3.record.dhash, "A", "list-near"])
             notes = item("OP/1", "Misc/notes.txt")
-            w.writerow([notes["md5"], "", "", "", "NI", "list-ni"])
+            w.writerow([notes.record.md5, "", "", "", "NI", "list-ni"])
         with LibraryStore.open(library) as lib:
             import_hash_list(lib, listing, name="national-test-list", scheme="uk")
         refresh(session, library)
-        grading.confirm(session, [int(str(img3["id"]))])
-        img0 = int(str(item("OP/1", "DCIM/IMG_000.jpg")["id"]))
+        grading.confirm(session, [img3.id])
+        img0 = item("OP/1", "DCIM/IMG_000.jpg").id
         grading.grade(session, [img0], "A", propagate=True)
         # One copy of IMG_000 is amended: identical files now disagree (A vs B).
-        backup = int(str(item("OP/1", "Backup/copy_IMG_000.jpg")["id"]))
+        backup = item("OP/1", "Backup/copy_IMG_000.jpg").id
         grading.grade(session, [backup], "B", reason="second look at the backup copy")
-        grading.grade(session, [int(str(item("OP/1", "DCIM/IMG_001.jpg")["id"]))], "C")
-        grading.grade(session, [int(str(item("OP/1", "DCIM/IMG_004.jpg")["id"]))], "PNP")
-        grading.grade(session, [int(str(item("OP/1", b"Misc/caf\xe9 photo.jpg")["id"]))], "XP")
-        grading.grade(session, [int(str(item("OP/1", "Misc/damaged.jpg")["id"]))], "U")
-        grading.grade(session, [int(str(item("OP/2", "Pictures/other.jpg")["id"]))], "NI")
-        clip = int(str(item("OP/1", "Videos/clip_a.mp4")["id"]))
+        grading.grade(session, [item("OP/1", "DCIM/IMG_001.jpg").id], "C")
+        grading.grade(session, [item("OP/1", "DCIM/IMG_004.jpg").id], "PNP")
+        grading.grade(session, [item("OP/1", b"Misc/caf\xe9 photo.jpg").id], "XP")
+        grading.grade(session, [item("OP/1", "Misc/damaged.jpg").id], "U")
+        grading.grade(session, [item("OP/2", "Pictures/other.jpg").id], "NI")
+        clip = item("OP/1", "Videos/clip_a.mp4").id
         grading.grade(session, [clip], "A", propagate=True)
-        grading.grade(session, [int(str(item("OP/1", "Videos/clip_b.mp4")["id"]))], "C")
-        grading.grade(session, [int(str(item("OP/3", "movies/holiday.avi")["id"]))], "B")
+        grading.grade(session, [item("OP/1", "Videos/clip_b.mp4").id], "C")
+        grading.grade(session, [item("OP/3", "movies/holiday.avi").id], "B")
     return BuiltCase(case, [one, two], library)
 
 
@@ -178,3 +188,115 @@ def copy_case(built: BuiltCase, target: Path) -> Path:
     """A private copy of the case folder (the evidence and library are shared, read-only)."""
     shutil.copytree(built.case, target)
     return target
+
+
+# -- reading what the exports wrote ------------------------------------------------------
+
+
+def case_items(case: Path) -> list[dict[str, Any]]:
+    return list(json.loads(run_cli("items", case, "--json").stdout))
+
+
+def csv_sections(path: Path) -> dict[str, list[dict[str, str]]]:
+    sections: dict[str, list[dict[str, str]]] = defaultdict(list)
+    header: list[str] = []
+    with open(path, newline="", encoding="utf-8") as handle:
+        for row in csv.reader(handle):
+            if not row:
+                continue
+            if row[0] == "section":
+                header = row
+                continue
+            sections[row[0]].append(dict(zip(header, row, strict=True)))
+    return sections
+
+
+def pdf_text(path: Path) -> str:
+    result = subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+    )
+    return result.stdout
+
+
+def export_entries(case: Path) -> list[dict[str, Any]]:
+    with sqlite3.connect(case / "case.db") as con:
+        rows = con.execute("SELECT payload FROM audit_log WHERE action = 'export' ORDER BY seq")
+        return [json.loads(p) for (p,) in rows]
+
+
+UK_SEVERITY = {"A": 100, "B": 90, "C": 80, "PNP": 60, "XP": 50, "NI": 10}
+
+
+EMPTY_SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+
+
+Entry = tuple[str | None, str | None, str | None, str | None, str | None, str | None]
+
+
+def library_path() -> Path:
+    return Path(os.environ["TRIAGE_HOME"]) / "hashsets.db"
+
+
+def expected_entries(items: list[dict[str, Any]], severity: dict[str, int]) -> set[Entry]:
+    """What the list must hold, computed from the items' JSON alone.
+
+    One entry per graded SHA-256 (grades outside ``severity``, the uncategorised
+    code, do not count), the most severe grade of its copies, perceptual hashes
+    only from a fully decoded, informative image; the empty file is left out.
+    """
+    copies: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for item in items:
+        if item["status"] == "hashed":
+            copies[item["sha256"]].append(item)
+    out: set[Entry] = set()
+    for sha256, group in copies.items():
+        grades = [c["grade"]["category"] for c in group if c["grade"]]
+        grades = [g for g in grades if g in severity]
+        if not grades or sha256 == EMPTY_SHA256:
+            continue
+        decoded = [
+            c
+            for c in group
+            if c["decode_status"] == "decoded" and not c["low_information"] and c["phash"]
+        ]
+        first = group[0]
+        out.add(
+            (
+                first["md5"],
+                first["sha1"],
+                sha256,
+                decoded[0]["phash"] if decoded else None,
+                decoded[0]["dhash"] if decoded else None,
+                max(grades, key=severity.__getitem__),
+            )
+        )
+    return out
+
+
+def library_entries(name: str, case_scheme: str) -> tuple[dict[str, Any], set[Entry]]:
+    """A set's info and its entries, categories mapped onto the case's scheme."""
+    with LibraryStore.open(library_path()) as library:
+        info = library.get_set(name)
+        columns = ["md5", "sha1", "sha256", "phash", "dhash", "category"]
+        rows = [r for chunk in library.iter_columns(info.id, columns) for r in chunk]
+    mask = (1 << 64) - 1
+
+    def hexed(value: bytes | None) -> str | None:
+        return value.hex() if value is not None else None
+
+    def perceptual(value: int | None) -> str | None:
+        return f"{value & mask:016x}" if value is not None else None
+
+    entries = {
+        (
+            hexed(md5),
+            hexed(sha1),
+            hexed(sha256),
+            perceptual(phash),
+            perceptual(dhash),
+            map_list_code(category, info.scheme, case_scheme),
+        )
+        for _, md5, sha1, sha256, phash, dhash, category in rows
+    }
+    assert len(entries) == len(rows) == info.loaded
+    return info.as_json(), entries

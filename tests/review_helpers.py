@@ -1,4 +1,4 @@
-"""Helpers for grading and audit tests: a case with items, without an ingest."""
+"""Helpers for review tests: a case with items (without an ingest), matches, gallery rows."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from pathlib import Path
 
 from triage_app.case.session import CaseSession
 from triage_app.domain.records import STATUS_HASHED, FileRecord, MatchRecord
+from triage_app.review.gallery_rows import GalleryRow
 from triage_app.storage.case_store import CaseStore
 
 
@@ -37,7 +38,7 @@ def add_items(store: CaseStore, count: int, *, media_type: str = "image") -> lis
     ]
     store.add_records(exhibit, run, records)
     store.finish_run(run, state="finished", atime_preserved=True, actor="E")
-    rows = sorted(r["id"] for r in store.iter_items())
+    rows = sorted(item.id for item in store.iter_items())
     return rows[-count:]
 
 
@@ -65,3 +66,29 @@ def exact(item: int, category: str | None) -> MatchRecord:
 def case_path(store: CaseStore) -> Path:
     """The case folder of a store."""
     return store.case_dir
+
+
+def gallery_row(item_id: int, **kw: object) -> GalleryRow:
+    """A gallery row with plain defaults (an image, decoded, ungraded, in no group)."""
+    base: dict[str, object] = {
+        "item_id": item_id, "exhibit": "T/1", "path": f"p{item_id}.jpg", "status": "hashed",
+        "media_type": "image", "format": "JPEG", "decode_status": "decoded", "width": 10,
+        "height": 10, "low_information": False, "match_kind": None, "match_category": None,
+        "match_distance": None, "grade": None, "grade_source": None, "cluster": None,
+        "cluster_size": 1, "representative": True,
+    }  # fmt: skip
+    base.update(kw)
+    return GalleryRow(**base)  # type: ignore[arg-type]
+
+
+def group_rows(cluster: int, ids: list[int], rep: int, **kw: object) -> list[GalleryRow]:
+    """The rows of one duplicate group whose representative is ``rep``."""
+    return [
+        gallery_row(i, cluster=cluster, cluster_size=len(ids), representative=i == rep, **kw)
+        for i in ids
+    ]
+
+
+def item_ids(session: CaseSession) -> list[int]:
+    """The ids of the case's items, in order."""
+    return sorted(item.id for item in session.store.iter_items())

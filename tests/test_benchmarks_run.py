@@ -20,6 +20,7 @@ CASES = {
     "hashset_import": shlex.split("--rows 3000"),
     "gallery": shlex.split("--items 2000 --pages 3"),
     "match_quality": shlex.split("--size small"),
+    "startup": shlex.split("--runs 2"),
 }
 
 

@@ -9,13 +9,13 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-import triage_app.gui  # noqa: F401  (applies the PySide6 reference-count workaround first)
 from gui.helpers import image_items, open_window
 from triage_app.case.session import CaseSession
-from triage_app.demo.build import DEMO_EXAMINER, DEMO_PASSWORD, build_demo_case
+from triage_app.demo.build import DEMO_EXAMINER, DEMO_PASSWORD, DEMO_SUPERVISOR, build_demo_case
 from triage_app.domain.records import MatchRecord
-from triage_app.gui.main_window import MainWindow
+from triage_app.gui.window.main_window import MainWindow
 from triage_app.gui.workers import our_threads
+from triage_app.review import grading
 from triage_app.review.grading import apply_list_grades
 
 #: Qt messages that the offscreen platform prints and that say nothing about our code.
@@ -72,7 +72,7 @@ def matched_case(demo_case: Path) -> tuple[Path, dict[str, int]]:
     """
     with CaseSession.sign_in(demo_case, DEMO_EXAMINER, DEMO_PASSWORD) as session:
         clusters = session.review.clusters()
-        singles = [r["id"] for r in image_items(demo_case) if r["id"] not in clusters]
+        singles = [r.id for r in image_items(demo_case) if r.id not in clusters]
         chosen = {"exact": singles[0], "near": singles[1], "ignorable": singles[2]}
         session.store.record_match_run(
             started_at="2026-01-01T00:00:00Z",
@@ -90,3 +90,20 @@ def matched_case(demo_case: Path) -> tuple[Path, dict[str, int]]:
         )  # fmt: skip
         apply_list_grades(session)
     return demo_case, chosen
+
+
+@pytest.fixture
+def graded_case(demo_case: Path) -> Path:
+    """The demo case with six images graded by hand by the demo examiner."""
+    with CaseSession.sign_in(demo_case, DEMO_EXAMINER, DEMO_PASSWORD) as s:
+        for n, row in enumerate(image_items(demo_case)[:6]):
+            grading.grade(s, [row.id], "ABC"[n % 3])
+    return demo_case
+
+
+@pytest.fixture
+def supervisor(qtbot: QtBot, graded_case: Path, tmp_path: Path) -> Iterator[MainWindow]:
+    """The workstation signed in as the demo supervisor."""
+    w = open_window(qtbot, graded_case, tmp_path / "library.db", login=DEMO_SUPERVISOR)
+    yield w
+    w.close()

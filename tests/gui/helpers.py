@@ -1,4 +1,4 @@
-"""Helpers for the GUI tests: open a signed-in window, wait for writes and thumbnails."""
+"""Helpers for the GUI tests: open a signed-in window, wait for writes and thumbnails, read back."""
 
 from __future__ import annotations
 
@@ -8,19 +8,26 @@ from pytestqt.qtbot import QtBot
 
 from triage_app.config.viewer_settings import ViewerSettings
 from triage_app.demo.build import DEMO_EXAMINER, DEMO_PASSWORD
-from triage_app.gui.main_window import MainWindow
+from triage_app.gui.window.main_window import MainWindow
+from triage_app.review.gallery_rows import GalleryRow
 from triage_app.storage.case_store import CaseStore
+from triage_app.storage.review_store import ReviewStore
 
 
 def open_window(
-    qtbot: QtBot, case: Path, library: Path, settings: ViewerSettings | None = None
+    qtbot: QtBot,
+    case: Path,
+    library: Path,
+    settings: ViewerSettings | None = None,
+    *,
+    login: str = DEMO_EXAMINER,
 ) -> MainWindow:
-    """A shown main window signed in to ``case`` with its rows loaded."""
+    """A shown main window signed in to ``case`` as ``login`` with its rows loaded."""
     window = MainWindow(settings=settings or ViewerSettings(), library=library)
     qtbot.addWidget(window)
     window.show()
     with qtbot.waitSignal(window.panel.rows_loaded, timeout=30_000):
-        window.open_case(case, DEMO_EXAMINER, DEMO_PASSWORD)
+        window.open_case(case, login, DEMO_PASSWORD)
     return window
 
 
@@ -45,5 +52,24 @@ def image_items(case: Path) -> list[dict[str, object]]:
         return [
             r
             for r in store.iter_items()
-            if r["media_type"] == "image" and r["decode_status"] == "decoded"
+            if r.record.media_type == "image" and r.record.decode_status == "decoded"
         ]
+
+
+def audit_actions(case: Path) -> list[str]:
+    """The actions of the case's audit trail, oldest first (read with the core, no GUI)."""
+    with CaseStore.open(case) as store:
+        return [r.action for r in ReviewStore(store).audit_rows()]
+
+
+def gallery_row(item_id: int, **kw: object) -> GalleryRow:
+    """A gallery row of a decoded, ungraded, unmatched image (``kw`` changes fields)."""
+    base: dict[str, object] = {
+        "item_id": item_id, "exhibit": "T/1", "path": f"p{item_id}.jpg", "status": "hashed",
+        "media_type": "image", "format": "JPEG", "decode_status": "decoded", "width": 10,
+        "height": 10, "low_information": False, "match_kind": None, "match_category": None,
+        "match_distance": None, "grade": None, "grade_source": None, "cluster": None,
+        "cluster_size": 1, "representative": True,
+    }  # fmt: skip
+    base.update(kw)
+    return GalleryRow(**base)  # type: ignore[arg-type]

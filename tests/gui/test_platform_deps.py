@@ -118,3 +118,9 @@ def test_missing_message_names_every_package() -> None:
     line = platform_deps.missing_message(["libxcb-icccm4", "libxcb-keysyms1"])
     assert "\n" not in line
     assert line.endswith("sudo apt-get install libxcb-icccm4 libxcb-keysyms1")
+
+
+def test_report_libraries_that_cannot_be_found_are_named(monkeypatch: pytest.MonkeyPatch) -> None:
+    wanted = {"pango-1.0": "libpango-1.0-0", "triage-no-such-lib-9": "libtriage-no-such9"}
+    monkeypatch.setattr(platform_deps, "REPORT_LIBRARIES", wanted)
+    assert platform_deps.missing_report_packages() == ["libtriage-no-such9"]

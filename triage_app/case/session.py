@@ -27,11 +27,13 @@ from triage_app.storage.review_store import ReviewStore
 class CaseSession:
     """An open case and the account acting on it."""
 
-    def __init__(self, store: CaseStore, account: Account) -> None:
+    def __init__(
+        self, store: CaseStore, account: Account, summary: CaseSummary | None = None
+    ) -> None:
         self.store = store
         self.review = ReviewStore(store)
         self.account = account
-        summary = store.summary()
+        summary = summary or store.summary()
         self.reference = summary.reference
         self.scheme: Scheme = load_scheme(summary.scheme)
         self._closed = False
@@ -108,7 +110,7 @@ class CaseSession:
                     ],
                 )
                 raise SignInError(f"sign-in refused for {login!r}: {why}")
-            account = found[0]
+            account, summary = found[0], store.summary()
             review.record(
                 account.label,
                 [
@@ -117,12 +119,10 @@ class CaseSession:
                         f"account {account.label}",
                         {"role": account.role, "client": client},
                     ),
-                    AuditNote(
-                        audit.CASE_OPENED, f"case {store.summary().reference}", {"client": client}
-                    ),
+                    AuditNote(audit.CASE_OPENED, f"case {summary.reference}", {"client": client}),
                 ],
             )
-            return cls(store, account)
+            return cls(store, account, summary)
         except BaseException:
             store.close()
             raise

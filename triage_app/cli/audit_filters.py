@@ -6,6 +6,8 @@ import argparse
 import json
 from typing import TYPE_CHECKING, Any
 
+from triage_app.cli.argtypes import item_id
+
 if TYPE_CHECKING:
     from triage_app.supervision.audit_view import AuditFilter
 
@@ -19,7 +21,7 @@ def add_filter_options(parser: argparse.ArgumentParser, *, item: bool = True) ->
     parser.add_argument("--since", metavar="DATE", help="from this UTC date or time")
     parser.add_argument("--until", metavar="DATE", help="up to and including this UTC date/time")
     if item:
-        parser.add_argument("--item", type=int, metavar="ID", help="entries about this item")
+        parser.add_argument("--item", type=item_id, metavar="ID", help="entries about this item")
 
 
 def filter_from_args(args: argparse.Namespace) -> AuditFilter:

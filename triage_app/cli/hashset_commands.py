@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from triage_app.cli import report_commands
+from triage_app.cli.argtypes import int_range
 from triage_app.cli.signin import add_library_option, add_user_option, open_session
 from triage_app.domain.options import (
     HASH_LIST_FORMATS,
@@ -66,7 +67,7 @@ def register(sub: Any) -> None:
     match.add_argument("case_dir", type=Path, metavar="CASE_DIR")
     match.add_argument(
         "--threshold",
-        type=int,
+        type=int_range(0, MAX_NEAR_THRESHOLD),
         metavar="BITS",
         help=f"set the case's pHash near-match threshold (0-{MAX_NEAR_THRESHOLD}) before matching",
     )

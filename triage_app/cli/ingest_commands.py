@@ -9,11 +9,17 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from triage_app.cli.argtypes import MAX_ID, float_range, int_range
 from triage_app.cli.hashset_commands import print_refresh
 from triage_app.cli.signin import add_library_option, add_user_option, begin_session, open_session
 
 if TYPE_CHECKING:
     from triage_app.ingest.pipeline import IngestResult
+
+#: Limits of the numbers the commands take (beyond them nothing sensible happens).
+MAX_WORKERS = 256
+MAX_DECODE_TIMEOUT = 3600.0
+MAX_DEMO_IMAGES = 100_000
 
 
 def register(sub: Any) -> None:
@@ -22,13 +28,20 @@ def register(sub: Any) -> None:
     p.add_argument("case_dir", type=Path, metavar="CASE_DIR")
     p.add_argument("source_dir", type=Path, metavar="SOURCE_DIR")
     p.add_argument("--exhibit", required=True, metavar="REF", help="exhibit reference, e.g. ABC/1")
-    p.add_argument("--workers", type=int, default=os.cpu_count() or 1, metavar="N")
+    p.add_argument(
+        "--workers",
+        type=int_range(1, MAX_WORKERS),
+        default=os.cpu_count() or 1,
+        metavar="N",
+        help=f"decoding processes (1 to {MAX_WORKERS}; default: one per processor)",
+    )
     p.add_argument(
         "--decode-timeout",
-        type=float,
+        type=float_range(0.0, MAX_DECODE_TIMEOUT, low_open=True),
         default=30.0,
         metavar="SECONDS",
-        help="per-file limit for decoding an image (default 30)",
+        help=f"per-file limit for decoding an image (above 0, at most {MAX_DECODE_TIMEOUT:g}; "
+        "default 30)",
     )
     p.add_argument("--no-progress", action="store_true", help="never draw a progress bar")
     p.add_argument("--no-match", action="store_true", help="do not match against the hash library")
@@ -44,8 +57,13 @@ def register(sub: Any) -> None:
 
     demo = sub.add_parser("demo", help="generate a synthetic seized folder and ingest it")
     demo.add_argument("case_dir", type=Path, metavar="CASE_DIR")
-    demo.add_argument("--images", type=int, default=300, help="number of base images")
-    demo.add_argument("--seed", type=int, default=2026)
+    demo.add_argument(
+        "--images",
+        type=int_range(1, MAX_DEMO_IMAGES),
+        default=300,
+        help=f"number of base images (1 to {MAX_DEMO_IMAGES:,})",
+    )
+    demo.add_argument("--seed", type=int_range(0, MAX_ID), default=2026)
     demo.add_argument(
         "--import-lists",
         action="store_true",
@@ -75,8 +93,6 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     """
     from triage_app.ingest.tasks import IngestOptions, first_tasks, start_workers
 
-    if args.workers < 1:
-        raise SystemExit("triage ingest: --workers must be at least 1")
     options = IngestOptions(workers=args.workers, decode_timeout=args.decode_timeout)
     with start_workers(options) as pool:
 

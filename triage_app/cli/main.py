@@ -9,8 +9,8 @@ its own.
 
 from __future__ import annotations
 
-import argparse
 import gc
+import os
 import sys
 from collections.abc import Sequence
 
@@ -25,17 +25,25 @@ from triage_app.cli import (
     review_commands,
     supervision_commands,
 )
+from triage_app.cli.argtypes import OneLineParser
 from triage_app.domain.errors import TriageError
 
+#: Set to see the traceback of an internal error instead of its one-line summary.
+DEBUG_ENV = "TRIAGE_DEBUG"
+#: Exit status of an internal error (EX_SOFTWARE).
+INTERNAL_ERROR = 70
 
-def build_parser() -> argparse.ArgumentParser:
+
+def build_parser() -> OneLineParser:
     """Build the full ``triage`` argument parser."""
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="triage",
         description="Offline triage of seized media: ingest, hash, match, grade, report.",
     )
     parser.add_argument("--version", action="version", version=f"triage {__version__}")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    sub = parser.add_subparsers(
+        dest="command", required=True, metavar="COMMAND", parser_class=OneLineParser
+    )
     case_commands.register(sub)
     ingest_commands.register(sub)
     hashset_commands.register(sub)
@@ -74,10 +82,18 @@ def _run(argv: Sequence[str] | None) -> int:
         from triage_app.case.errors import database_error_message
 
         said = database_error_message(exc)
-        if said is None:
+        if said is not None:
+            print(f"triage: error: {said[0]}", file=sys.stderr)
+            return said[1]
+        if os.environ.get(DEBUG_ENV):
             raise
-        print(f"triage: error: {said[0]}", file=sys.stderr)
-        return said[1]
+        # A bug: say so in one line, never dump a traceback on an examiner.
+        what = " ".join(f"{type(exc).__name__}: {exc}".split())[:300]
+        print(
+            f"triage: internal error: {what} (a bug; set {DEBUG_ENV}=1 to see where)",
+            file=sys.stderr,
+        )
+        return INTERNAL_ERROR
     return code
 
 

@@ -17,6 +17,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from triage_app.cli.argtypes import MAX_ID, int_range, item_id
 from triage_app.cli.audit_filters import dump
 from triage_app.cli.signin import add_user_option, open_session
 from triage_app.domain.accounts import SUPERVISOR
@@ -39,7 +40,9 @@ def register(sub: Any) -> None:
         metavar="CAT=N",
         help="N grades of category CAT (repeat for each category)",
     )
-    s.add_argument("--seed", type=int, metavar="N", help="random seed (default: a fresh one)")
+    s.add_argument(
+        "--seed", type=int_range(0, MAX_ID), metavar="N", help="random seed (default: a fresh one)"
+    )
     s.add_argument("--exhibit", metavar="REF", help="only grades of items of this exhibit")
     s.add_argument("--json", action="store_true")
     add_user_option(s)
@@ -55,8 +58,8 @@ def register(sub: Any) -> None:
         "grade", help="the blind sample to grade; with --item and --category, record a grade"
     )
     g.add_argument("case_dir", type=Path, metavar="CASE_DIR")
-    g.add_argument("--round", type=int, required=True, metavar="R")
-    g.add_argument("--item", type=int, metavar="ID")
+    g.add_argument("--round", type=item_id, required=True, metavar="R")
+    g.add_argument("--item", type=item_id, metavar="ID")
     g.add_argument("--category", metavar="CODE")
     g.add_argument("--json", action="store_true")
     add_user_option(g)
@@ -66,7 +69,7 @@ def register(sub: Any) -> None:
         "report", help="agreement per category, Cohen's kappa, disagreements (supervisor)"
     )
     r.add_argument("case_dir", type=Path, metavar="CASE_DIR")
-    r.add_argument("--round", type=int, required=True, metavar="R")
+    r.add_argument("--round", type=item_id, required=True, metavar="R")
     r.add_argument("--json", action="store_true")
     add_user_option(r)
     r.set_defaults(func=cmd_qa_report)
@@ -75,8 +78,8 @@ def register(sub: Any) -> None:
         "adjudicate", help="record the final grade of a disagreement, with a reason (supervisor)"
     )
     a.add_argument("case_dir", type=Path, metavar="CASE_DIR")
-    a.add_argument("--round", type=int, required=True, metavar="R")
-    a.add_argument("--item", type=int, required=True, metavar="ID")
+    a.add_argument("--round", type=item_id, required=True, metavar="R")
+    a.add_argument("--item", type=item_id, required=True, metavar="ID")
     a.add_argument("--category", required=True, metavar="CODE", help="the final grade")
     a.add_argument("--reason", required=True, metavar="TEXT")
     a.add_argument("--propagate", action="store_true", help="also grade the item's duplicate group")
@@ -85,7 +88,7 @@ def register(sub: Any) -> None:
 
     v = q_sub.add_parser("verify", help="draw a round's sample again from its seed and compare")
     v.add_argument("case_dir", type=Path, metavar="CASE_DIR")
-    v.add_argument("--round", type=int, required=True, metavar="R")
+    v.add_argument("--round", type=item_id, required=True, metavar="R")
     add_user_option(v)
     v.set_defaults(func=cmd_qa_verify)
 

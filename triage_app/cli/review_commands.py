@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from triage_app.cli.argtypes import item_id, part_number
 from triage_app.cli.signin import add_user_option, open_session
 from triage_app.domain.errors import TriageError
 
@@ -18,7 +19,7 @@ def register(sub: Any) -> None:
     """Add the grading and status commands."""
     g = sub.add_parser("grade", help="grade items (a change of grade needs --reason)")
     g.add_argument("case_dir", type=Path, metavar="CASE_DIR")
-    g.add_argument("--item", type=int, action="append", required=True, metavar="ID")
+    g.add_argument("--item", type=item_id, action="append", required=True, metavar="ID")
     g.add_argument("--category", required=True, metavar="CODE")
     g.add_argument("--reason", metavar="TEXT", help="why (required when changing a grade)")
     g.add_argument(
@@ -26,13 +27,15 @@ def register(sub: Any) -> None:
         action="store_true",
         help="also grade the rest of each item's duplicate group",
     )
-    g.add_argument("--part", type=int, metavar="N", help="grade part N (frame/page/segment) only")
+    g.add_argument(
+        "--part", type=part_number, metavar="N", help="grade part N (frame/page/segment) only"
+    )
     add_user_option(g)
     g.set_defaults(func=cmd_grade)
 
     c = sub.add_parser("confirm", help="accept near-match suggestions as grades")
     c.add_argument("case_dir", type=Path, metavar="CASE_DIR")
-    c.add_argument("--item", type=int, action="append", required=True, metavar="ID")
+    c.add_argument("--item", type=item_id, action="append", required=True, metavar="ID")
     c.add_argument("--reason", metavar="TEXT", help="needed if the item already has another grade")
     add_user_option(c)
     c.set_defaults(func=cmd_confirm)
@@ -41,16 +44,16 @@ def register(sub: Any) -> None:
     u.add_argument("case_dir", type=Path, metavar="CASE_DIR")
     which = u.add_mutually_exclusive_group(required=True)
     which.add_argument(
-        "--propagation-from", type=int, metavar="ID", help="undo grades copied from ID"
+        "--propagation-from", type=item_id, metavar="ID", help="undo grades copied from ID"
     )
-    which.add_argument("--item", type=int, metavar="ID", help="revert ID's latest grade change")
+    which.add_argument("--item", type=item_id, metavar="ID", help="revert ID's latest grade change")
     u.add_argument("--reason", default="undone by examiner", metavar="TEXT")
     add_user_option(u)
     u.set_defaults(func=cmd_undo)
 
     h = sub.add_parser("history", help="an item's grade history")
     h.add_argument("case_dir", type=Path, metavar="CASE_DIR")
-    h.add_argument("--item", type=int, required=True, metavar="ID")
+    h.add_argument("--item", type=item_id, required=True, metavar="ID")
     h.add_argument("--json", action="store_true")
     add_user_option(h)
     h.set_defaults(func=cmd_history)

@@ -11,11 +11,11 @@ from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from triage_app.config.settings import load_settings, save_settings
-from triage_app.media.blur import DEFAULT_CELLS
+from triage_app.domain.options import DEFAULT_BLUR_CELLS
 
 SETTINGS_KEY = "viewer"
 #: Blur strengths offered, as cells on a tile's longest side (fewer is stronger).
-BLUR_LEVELS: dict[str, int] = {"maximum": 4, "strong": DEFAULT_CELLS, "moderate": 12}
+BLUR_LEVELS: dict[str, int] = {"maximum": 4, "strong": DEFAULT_BLUR_CELLS, "moderate": 12}
 DEFAULT_BLUR = "strong"
 TILE_RANGE = (64, 320)
 REVEAL_SECONDS_RANGE = (1.0, 60.0)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from collections.abc import Callable
@@ -114,13 +113,16 @@ def write_demo_lists(session: CaseSession, case_dir: Path) -> tuple[Path, Path]:
     good: list[str] = []
     codes = ["A", "B", "C"]
     for item in session.store.iter_items():
-        path = os.fsdecode(item["path"])
-        if path.endswith(".txt") and item["sha1"]:
-            good.append(item["sha1"])
+        record = item.record
+        path = os.fsdecode(record.path)
+        if path.endswith(".txt") and record.sha1:
+            good.append(record.sha1)
         found = re.fullmatch(r"(?:DCIM|Pictures|Downloads)/.*IMG_(\d{4})\.jpg", path)
-        if found is None or not item["phash"] or (int(found[1]) - 1000) % 8:
+        if found is None or not record.phash or (int(found[1]) - 1000) % 8:
             continue
-        hashes = {**json.loads(item["hash_bundle"] or "{}").get("bundle", {}), **item}
+        own = {"md5": record.md5, "sha1": record.sha1, "sha256": record.sha256,
+               "phash": record.phash, "dhash": record.dhash}  # fmt: skip
+        hashes = {**record.hash_bundle.get("bundle", {}), **own}
         row = [str(hashes.get(c) or "") for c in columns]
         chosen = len(lines) - 1
         lines.append(",".join([*row, codes[chosen % 3], f"demo-known-{chosen:03d}"]))

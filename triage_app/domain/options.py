@@ -23,3 +23,5 @@ TRAIL_FORMATS = ("csv", "json")
 REVIEW_FORMATS = ("csv", "json", "pdf")
 #: Periods the grading rate is counted in.
 RATE_BUCKETS = ("day", "hour")
+#: How far a gallery tile is blurred by default: averaged down to this many cells a side.
+DEFAULT_BLUR_CELLS = 8

@@ -47,28 +47,26 @@ def _open_parent(path: bytes) -> tuple[int | None, bytes]:
     return fd, name
 
 
-def open_file(path: bytes) -> tuple[int, bool]:
-    """Open an evidence file read-only; return the fd and whether atime is preserved."""
+def _open(path: bytes, flags: int) -> tuple[int, bool]:
+    """Open ``path`` with ``flags`` (one component at a time if it is long)."""
     if len(path) < _LONG_PATH:
-        return _open_with_atime_fallback(path, _BASE_FLAGS)
+        return _open_with_atime_fallback(path, flags)
     dir_fd, name = _open_parent(path)
     try:
-        return _open_with_atime_fallback(name, _BASE_FLAGS, dir_fd=dir_fd)
+        return _open_with_atime_fallback(name, flags, dir_fd=dir_fd)
     finally:
         if dir_fd is not None:
             os.close(dir_fd)
+
+
+def open_file(path: bytes) -> tuple[int, bool]:
+    """Open an evidence file read-only; return the fd and whether atime is preserved."""
+    return _open(path, _BASE_FLAGS)
 
 
 def open_dir(path: bytes) -> tuple[int, bool]:
     """Open an evidence folder for listing; return the fd and whether atime is preserved."""
-    if len(path) < _LONG_PATH:
-        return _open_with_atime_fallback(path, _DIR_FLAGS)
-    dir_fd, name = _open_parent(path)
-    try:
-        return _open_with_atime_fallback(name, _DIR_FLAGS, dir_fd=dir_fd)
-    finally:
-        if dir_fd is not None:
-            os.close(dir_fd)
+    return _open(path, _DIR_FLAGS)
 
 
 def lstat(path: bytes) -> os.stat_result:

@@ -1,1 +1,1 @@
-"""The Qt desktop application. The only package allowed to import PySide6."""
+"""The Qt desktop application (``triage-app``): the only package that reaches Qt (via ``qt``)."""

@@ -46,12 +46,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     smoke = args.smoke or os.environ.get("TRIAGE_SMOKE_EXIT", "") not in ("", "0")
     if platform_deps.ensure(install=False) != 0:
         return 2
-    from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QApplication
-
     from triage_app.gui import qt_compat
-    from triage_app.gui.main_window import MainWindow
+    from triage_app.gui.qt import QApplication, QTimer
     from triage_app.gui.smoke import SmokeRun
+    from triage_app.gui.window.main_window import MainWindow
 
     try:
         qt_compat.check_binding()

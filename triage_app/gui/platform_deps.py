@@ -59,6 +59,10 @@ README_PACKAGES = (
     "libglib2.0-0",
 )
 
+#: Libraries PDF reports load at run time (WeasyPrint opens them with dlopen, so
+#: ldd cannot see them), by the name ``ctypes.util.find_library`` takes.
+REPORT_LIBRARIES = {"pango-1.0": "libpango-1.0-0", "pangoft2-1.0": "libpangoft2-1.0-0"}
+
 _NOT_FOUND = re.compile(r"^\s*(\S+)\s+=>\s+not found\s*$")
 _SONAME = re.compile(r"^(lib.+?)\.so\.([0-9][0-9.]*)$")
 
@@ -155,13 +159,29 @@ def resolve_packages(sonames: Sequence[str]) -> list[str]:
     return packages
 
 
+def missing_report_packages() -> list[str]:
+    """Packages for the libraries PDF reports need that the dynamic linker cannot find."""
+    import ctypes.util
+
+    return [pkg for lib, pkg in REPORT_LIBRARIES.items() if ctypes.util.find_library(lib) is None]
+
+
 def check(environ: Mapping[str, str] = os.environ) -> list[str]:
-    """Return the packages missing for the GUI's platform plugin (empty: ready).
+    """Return the packages missing for the GUI's platform plugin and for PDF reports
+    (empty: ready).
 
     Raises PlatformError when there is no display to show the GUI on.
     """
     if not sys.platform.startswith("linux"):
         return []
+    return _display_packages(environ) + missing_report_packages()
+
+
+def _display_packages_here() -> list[str]:
+    return _display_packages(os.environ) if sys.platform.startswith("linux") else []
+
+
+def _display_packages(environ: Mapping[str, str]) -> list[str]:
     platform = platform_name(environ)
     if platform in HEADLESS_PLATFORMS:
         return []
@@ -205,9 +225,13 @@ def missing_message(packages: Sequence[str]) -> str:
 
 
 def ensure(*, install: bool) -> int:
-    """Check (and with ``install``, install) the GUI's system libraries; exit code."""
+    """Check (and with ``install``, install) the GUI's system libraries; exit code.
+
+    Without ``install`` (the GUI starting) only the display's libraries are
+    required: a missing PDF library is reported when a PDF is asked for.
+    """
     try:
-        packages = check()
+        packages = check() if install else _display_packages_here()
     except PlatformError as exc:
         print(f"triage-app: error: {exc}", file=sys.stderr)
         return 2
@@ -221,7 +245,7 @@ def ensure(*, install: bool) -> int:
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     if not all(_apt_candidate(p) for p in packages):
         subprocess.run([*command[: command.index("apt-get") + 1], "update", "-q"], env=env)
-    if subprocess.run(command, env=env, check=False).returncode != 0 or check():
+    if subprocess.run(command, env=env, check=False).returncode != 0 or check():  # re-check
         print(f"triage-app: error: {missing_message(packages)}", file=sys.stderr)
         return 2
     return 0

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import sys
 
-from PySide6.QtCore import QObject, Signal
+from triage_app.gui.qt import BINDING_VERSION, QObject, Signal
 
 _PROBES = 32
 
@@ -44,10 +44,8 @@ def defect_present() -> bool:
 def check_binding() -> None:
     """Raise RuntimeError, with the fix, if the installed PySide6 has the defect."""
     if defect_present():
-        import PySide6
-
         raise RuntimeError(
-            f"PySide6 {PySide6.__version__} on Python {sys.version.split()[0]} corrupts "
+            f"PySide6 {BINDING_VERSION} on Python {sys.version.split()[0]} corrupts "
             "reference counts and would crash the workstation. Install a fixed build: "
             "pip install 'PySide6-Essentials<6.12' (or use Python 3.12 or newer)."
         )

@@ -11,10 +11,8 @@ from __future__ import annotations
 import faulthandler
 import sys
 
-from PySide6.QtCore import QObject, QTimer
-from PySide6.QtWidgets import QApplication
-
-from triage_app.gui.main_window import MainWindow
+from triage_app.gui.qt import QApplication, QObject, QTimer
+from triage_app.gui.window.main_window import MainWindow
 
 SMOKE_ENV = "TRIAGE_SMOKE_EXIT"
 TIME_LIMIT_MS = 60_000

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal, Slot
+from triage_app.gui.qt import QObject, Signal, Slot
 
 #: Name prefixes of the threads this package starts (tests check none is left running).
 THREAD_PREFIXES = ("writer", "reader", "thumbnails")

@@ -18,11 +18,33 @@ from triage_app.hashsets.normalise import EMPTY_MD5, EMPTY_SHA1, EMPTY_SHA256
 #: Perceptual hashes of blank or uniform images: they match everything alike.
 DEGENERATE_PERCEPTUAL = frozenset({"0" * 16, "f" * 16})
 
-_LINES_NAMED = 5
+#: Lines a warning names of the records it is about.
+LINES_NAMED = 5
 
 #: A record as read: its text, its CSV fields, or a function giving its text.
 Record = str | list[str] | Callable[[], str]
 _FLUSH_EVERY = 8192
+
+
+class LineTally:
+    """How many records something happened to, and the first few of their lines."""
+
+    __slots__ = ("count", "lines")
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.lines: list[int] = []
+
+    def add(self, line: int) -> None:
+        """Count one more record, at ``line``."""
+        self.count += 1
+        if len(self.lines) < LINES_NAMED:
+            self.lines.append(line)
+
+    def where(self) -> str:
+        """The lines for a warning: ``"3, 7, 9"``, with ``", …"`` if there were more."""
+        text = ", ".join(str(n) for n in self.lines)
+        return text + ", …" if self.count > len(self.lines) else text
 
 
 def _is_degenerate_extra(value: str) -> bool:
@@ -35,11 +57,6 @@ def _entries(count: int) -> str:
     return f"{count} entr{'y' if count == 1 else 'ies'}"
 
 
-def _where(lines: list[int], count: int) -> str:
-    text = ", ".join(str(n) for n in lines)
-    return text + ", …" if count > len(lines) else text
-
-
 class Collector:
     """Applies the import rules to candidate entries and keeps the report up to date.
 
@@ -50,25 +67,15 @@ class Collector:
     hashes do not count.
     """
 
-    __slots__ = (
-        "_dropped_lines",
-        "_excluded_lines",
-        "_hasher",
-        "_pending",
-        "_replaced",
-        "_replaced_count",
-        "delimiter",
-        "report",
-    )
+    __slots__ = ("_dropped", "_excluded", "_hasher", "_pending", "_replaced", "delimiter", "report")
 
     def __init__(self, report: ParseReport) -> None:
         self.report = report
         self._hasher = hashlib.sha256()
         self._pending: list[str] = []
-        self._excluded_lines: dict[str, list[int]] = {}
-        self._dropped_lines: list[int] = []
-        self._replaced: list[int] = []
-        self._replaced_count = 0
+        self._excluded: dict[str, LineTally] = {}
+        self._dropped = LineTally()
+        self._replaced = LineTally()
         #: Joins the fields of a rejected CSV record back into text.
         self.delimiter = ","
 
@@ -96,9 +103,7 @@ class Collector:
     def _exclude(self, kind: str, line: int) -> None:
         excluded = self.report.excluded
         excluded[kind] = excluded.get(kind, 0) + 1
-        lines = self._excluded_lines.setdefault(kind, [])
-        if len(lines) < _LINES_NAMED:
-            lines.append(line)
+        self._excluded.setdefault(kind, LineTally()).add(line)
 
     def accept(
         self,
@@ -145,8 +150,7 @@ class Collector:
             if excluded:
                 self.report.records += 1
                 self.report.dropped += 1
-                if len(self._dropped_lines) < _LINES_NAMED:
-                    self._dropped_lines.append(line)
+                self._dropped.add(line)
             else:
                 reason = "no MD5, SHA-1, SHA-256, pHash or dHash to match on"
                 if photodna is not None or extra:
@@ -158,9 +162,7 @@ class Collector:
             or (name is not None and "\ufffd" in name)
             or (note is not None and "\ufffd" in note)
         ):
-            self._replaced_count += 1
-            if len(self._replaced) < _LINES_NAMED:
-                self._replaced.append(line)
+            self._replaced.add(line)
         report = self.report
         report.records += 1
         report.loaded += 1
@@ -172,18 +174,10 @@ class Collector:
         if len(pending) >= _FLUSH_EVERY:
             self._hasher.update("".join(pending).encode("utf-8"))
             pending.clear()
+        if extra is None:
+            extra = {}
         return new_entry(
-            md5,
-            sha1,
-            sha256,
-            phash,
-            dhash,
-            category,
-            name,
-            note,
-            photodna,
-            {} if extra is None else extra,
-            line,
+            md5, sha1, sha256, phash, dhash, category, name, note, photodna, extra, line
         )
 
     def finish(self) -> None:
@@ -192,20 +186,19 @@ class Collector:
             self._hasher.update("".join(self._pending).encode("utf-8"))
             self._pending.clear()
         report = self.report
-        for kind, lines in self._excluded_lines.items():
-            count = report.excluded[kind]
+        for kind, tally in self._excluded.items():
             report.add_warning(
-                f"excluded the {kind} from {_entries(count)} (line {_where(lines, count)})"
+                f"excluded the {kind} from {_entries(tally.count)} (line {tally.where()})"
             )
         if report.dropped:
             report.add_warning(
                 f"dropped {_entries(report.dropped)} left with no matchable hash after "
-                f"exclusions (line {_where(self._dropped_lines, report.dropped)})"
+                f"exclusions (line {self._dropped.where()})"
             )
-        if self._replaced:
+        if self._replaced.count:
             report.add_warning(
                 "undecodable bytes were replaced by U+FFFD in names, notes or categories "
-                f"(line {_where(self._replaced, self._replaced_count)}); check the file's encoding"
+                f"(line {self._replaced.where()}); check the file's encoding"
             )
         report.fingerprint = self._hasher.hexdigest()
         report.complete = True

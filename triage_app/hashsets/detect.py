@@ -5,12 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from triage_app.hashsets.formats_csv import (
-    header_name,
-    is_icse_header,
-    is_nsrl_header,
-    is_product_header,
-)
+from triage_app.hashsets.csv_rows import header_name
+from triage_app.hashsets.formats_csv import is_product_header
+from triage_app.hashsets.formats_icse_nsrl import is_icse_header, is_nsrl_header
 from triage_app.hashsets.formats_plain import split_plain, strip_comment
 from triage_app.hashsets.model import FORMATS, HashListError
 from triage_app.hashsets.normalise import (

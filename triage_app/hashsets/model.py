@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from triage_app.domain.errors import TriageError
 from triage_app.domain.options import HASH_LIST_FORMATS
@@ -59,32 +60,6 @@ class _EntryBuilder:
 
     __slots__ = HashEntry.__slots__
 
-    def __init__(
-        self,
-        md5: str | None,
-        sha1: str | None,
-        sha256: str | None,
-        phash: str | None,
-        dhash: str | None,
-        category: str | None,
-        name: str | None,
-        note: str | None,
-        photodna: str | None,
-        extra: dict[str, str],
-        line: int,
-    ) -> None:
-        self.md5 = md5
-        self.sha1 = sha1
-        self.sha256 = sha256
-        self.phash = phash
-        self.dhash = dhash
-        self.category = category
-        self.name = name
-        self.note = note
-        self.photodna = photodna
-        self.extra = extra
-        self.line = line
-
 
 def new_entry(
     md5: str | None,
@@ -100,11 +75,21 @@ def new_entry(
     line: int,
 ) -> HashEntry:
     """Build a :class:`HashEntry` quickly; equal to ``HashEntry(...)`` with the same values."""
-    entry = _EntryBuilder(
-        md5, sha1, sha256, phash, dhash, category, name, note, photodna, extra, line
-    )
-    entry.__class__ = HashEntry  # type: ignore[assignment]
-    return entry  # type: ignore[return-value]
+    entry: Any = object.__new__(_EntryBuilder)
+    entry.md5 = md5
+    entry.sha1 = sha1
+    entry.sha256 = sha256
+    entry.phash = phash
+    entry.dhash = dhash
+    entry.category = category
+    entry.name = name
+    entry.note = note
+    entry.photodna = photodna
+    entry.extra = extra
+    entry.line = line
+    entry.__class__ = HashEntry
+    built: HashEntry = entry
+    return built
 
 
 @dataclass(frozen=True, slots=True)

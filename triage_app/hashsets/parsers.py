@@ -8,7 +8,8 @@ from pathlib import Path
 
 from triage_app.hashsets.collect import Collector
 from triage_app.hashsets.detect import Sniffed, sniff
-from triage_app.hashsets.formats_csv import parse_icse, parse_nsrl, parse_product_csv
+from triage_app.hashsets.formats_csv import parse_product_csv
+from triage_app.hashsets.formats_icse_nsrl import parse_icse, parse_nsrl
 from triage_app.hashsets.formats_plain import parse_plain
 from triage_app.hashsets.formats_vics import VicsParser
 from triage_app.hashsets.model import HashEntry, HashListError, ParseReport

@@ -13,11 +13,11 @@ import os
 import stat
 from collections.abc import Callable
 
-from triage_app.domain.records import STATUS_FAILED, STATUS_HASHED, FileRecord
+from triage_app.domain.records import STATUS_FAILED, STATUS_HASHED, FileRecord, ImageFacts
 from triage_app.evidence import readonly
 from triage_app.evidence.folder import FILE, describe_os_error, kind_of
 from triage_app.ingest.digests import MultiHasher
-from triage_app.ingest.tasks import TRAILER_SCAN_LIMIT, ExamineTask
+from triage_app.ingest.examine_task import TRAILER_SCAN_LIMIT, ExamineTask
 from triage_app.media import image_decode, sniff
 
 
@@ -194,14 +194,12 @@ def _streamed_trailing_note(
         os.close(fd)
 
 
-def _decode(
-    task: ExamineTask, data: bytes | None, fmt: str, hashed: os.stat_result
-) -> image_decode.ImageFacts:
+def _decode(task: ExamineTask, data: bytes | None, fmt: str, hashed: os.stat_result) -> ImageFacts:
     if data is not None:
         return image_decode.analyse_image(data, fmt)
     fd = _reopen(task, hashed)
     if fd is None:
-        return image_decode.ImageFacts(
+        return ImageFacts(
             decode_status=image_decode.FAILED,
             reason="not decoded: the file is gone or changed since it was hashed",
         )
@@ -209,21 +207,8 @@ def _decode(
         return image_decode.analyse_image(handle, fmt)
 
 
-def _merge(record: FileRecord, facts: image_decode.ImageFacts) -> None:
-    record.decode_status = facts.decode_status
-    if facts.format:
-        record.format = facts.format
-        if facts.format == "MPO":
-            # A phone's multi-picture file: the extra pictures are expected trailing data.
-            record.notes = [n for n in record.notes if "(JPEG image)" not in n]
-    if facts.reason:
-        record.reason = facts.reason
-    record.width, record.height, record.frames = facts.width, facts.height, facts.frames
-    record.phash, record.dhash = facts.phash, facts.dhash
-    record.low_information = facts.low_information
-    record.draft_scale = facts.draft_scale
-    record.exif_datetime = facts.exif_datetime
-    record.camera_make, record.camera_model = facts.camera_make, facts.camera_model
-    record.thumbnail, record.thumbnail_size = facts.thumbnail, facts.thumbnail_size
-    record.hash_bundle = facts.hash_bundle
-    record.notes.extend(facts.notes)
+def _merge(record: FileRecord, facts: ImageFacts) -> None:
+    if facts.format == "MPO":
+        # A phone's multi-picture file: the extra pictures are expected trailing data.
+        record.notes = [n for n in record.notes if "(JPEG image)" not in n]
+    record.take_image(facts)

@@ -26,11 +26,13 @@ from triage_app.domain.records import (
     Totals,
 )
 from triage_app.evidence.folder import FILE, Walker
+from triage_app.ingest.examine_task import ExamineTask
 from triage_app.ingest.pool import CRASHED, TIMEOUT, Outcome, WorkerPool
 from triage_app.ingest.progress import Progress, RateMeter
-from triage_app.ingest.tasks import ExamineTask, IngestOptions, source_root, start_workers
+from triage_app.ingest.tasks import IngestOptions, source_root, start_workers
 from triage_app.media.versions import tool_versions
 from triage_app.storage.case_store import CaseStore
+from triage_app.storage.ingest_store import RunStart
 
 __all__ = ["IngestOptions", "IngestResult", "ingest", "ingest_exhibit", "start_workers"]
 
@@ -108,29 +110,34 @@ def ingest(
     root = source_root(store.case_dir, Path(source))
     started = time.monotonic()
     with store.ingest_lock():
-        exhibit_id = store.exhibit_for_ingest(exhibit.strip(), root)
-        run_id = store.start_run(
-            exhibit_id,
+        start = store.begin_run(
+            exhibit.strip(),
+            root,
             workers=options.workers,
             versions=tool_versions(),
             actor=actor,
             source=os.fsdecode(root),
         )
-        run = _Run(store, exhibit_id, run_id, options, progress)
+        run = _Run(store, start, options, progress)
         state = "interrupted"
         try:
             finished = run.execute(root, cancel, pool)
             state = "finished" if finished else "cancelled"
         finally:
-            run.flush()
-            store.finish_run(run_id, state=state, atime_preserved=run.atime_preserved, actor=actor)
+            last, totals = store.end_run(
+                start.run_id,
+                run.take_batch(),
+                state=state,
+                atime_preserved=run.atime_preserved,
+                actor=actor,
+            )
         return IngestResult(
             exhibit=exhibit.strip(),
-            run_id=run_id,
+            run_id=start.run_id,
             state=state,
-            added=run.added,
+            added=run.added + last,
             resumed_from=run.already,
-            totals=store.exhibit_totals(exhibit_id),
+            totals=totals,
             atime_preserved=run.atime_preserved,
             elapsed=time.monotonic() - started,
         )
@@ -140,16 +147,10 @@ class _Run:
     """State of one ingest run: the write batch and the progress counters."""
 
     def __init__(
-        self,
-        store: CaseStore,
-        exhibit_id: int,
-        run_id: int,
-        options: IngestOptions,
-        progress: ProgressFn | None,
+        self, store: CaseStore, start: RunStart, options: IngestOptions, progress: ProgressFn | None
     ) -> None:
         self.store = store
-        self.exhibit_id = exhibit_id
-        self.run_id = run_id
+        self.start = start
         self.options = options
         self.progress = progress
         self.batch: list[FileRecord] = []
@@ -164,10 +165,15 @@ class _Run:
 
     def flush(self) -> None:
         """Commit the pending batch."""
-        if self.batch:
-            self.added += self.store.add_records(self.exhibit_id, self.run_id, self.batch)
-            self.batch = []
+        batch = self.take_batch()
+        if batch:
+            self.added += self.store.add_records(self.start.exhibit_id, self.start.run_id, batch)
         self.last_flush = time.monotonic()
+
+    def take_batch(self) -> list[FileRecord]:
+        """The pending records, handed over (the run's end commits the last of them)."""
+        batch, self.batch = self.batch, []
+        return batch
 
     def _add(self, record: FileRecord) -> None:
         self.batch.append(record)
@@ -223,7 +229,7 @@ class _Run:
         self, root: bytes, cancel: threading.Event | None
     ) -> tuple[list[ExamineTask] | None, dict[bytes, int]]:
         """Record links, special files and folder errors; return the files to examine."""
-        done = self.store.recorded_paths(self.exhibit_id)
+        done = self.start.recorded
         self.already = len(done)
         walker = Walker(root)
         tasks: list[ExamineTask] = []

@@ -1,4 +1,4 @@
-"""What a worker process is given: the task, and the function that runs it.
+"""An ingest's tunables and its workers: the pool, the function it runs, the first tasks.
 
 Kept light (no imaging code), so the parent can hand work out without loading
 the decoders; each worker loads them when it starts (see :data:`EXAMINE`).
@@ -11,28 +11,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from triage_app.domain.errors import IngestError
+from triage_app.ingest.examine_task import KEEP_LIMIT, TRAILER_SCAN_LIMIT, ExamineTask
 from triage_app.ingest.pool import WorkerPool
 
-#: Files up to this size are kept in memory after hashing, so images decode
-#: from the same read. Larger ones are streamed and reopened for decoding.
-KEEP_LIMIT = 256 * 1024 * 1024
-#: For a JPEG or PNG too big to keep, how much of its start is read again to find where
-#: the image stream ends (and so whether data was appended after it).
-TRAILER_SCAN_LIMIT = 32 * 1024 * 1024
-
-
-@dataclass(frozen=True, slots=True)
-class ExamineTask:
-    """One file to examine: the exhibit root and the path relative to it."""
-
-    root: bytes
-    rel: bytes
-    keep_limit: int = KEEP_LIMIT
-
-    @property
-    def path(self) -> bytes:
-        """Absolute path of the file."""
-        return self.root.rstrip(b"/") + b"/" + self.rel
+__all__ = [
+    "EXAMINE", "KEEP_LIMIT", "TRAILER_SCAN_LIMIT", "ExamineTask", "IngestOptions",
+    "first_tasks", "source_root", "start_workers",
+]  # fmt: skip
 
 
 @dataclass(slots=True)

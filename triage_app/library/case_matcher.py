@@ -17,6 +17,7 @@ Kinds of match, best first:
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,7 +26,7 @@ import numpy as np
 from triage_app.config.schemes import load_scheme, map_list_code
 from triage_app.domain.clock import utc_now
 from triage_app.domain.options import SETTING_NEAR_THRESHOLD
-from triage_app.domain.records import MatchRecord
+from triage_app.domain.records import HashedItem, MatchRecord
 from triage_app.library.set_index import EXACT_KINDS, SetIndex
 from triage_app.matching import near_rule
 from triage_app.storage.case_store import CaseStore
@@ -72,6 +73,22 @@ def near_threshold(case: CaseStore) -> int:
     return int(raw) if raw is not None else near_rule.DEFAULT_NEAR_THRESHOLD
 
 
+def variant_queries(
+    facts: Sequence[near_rule.NearFacts], column: str
+) -> tuple[list[int], list[int]]:
+    """The 64-bit lookups on ``column`` of every item's query variants, and the position
+    (in ``facts``) of the item each belongs to; items kept out of near matching ask none."""
+    queries: list[int] = []
+    owners: list[int] = []
+    for pos, item in enumerate(facts):
+        if near_rule.may_near_match(item):
+            for col, _variant, value in near_rule.lookups(item):
+                if col == column:
+                    queries.append(value)
+                    owners.append(pos)
+    return queries, owners
+
+
 def match_case(case: CaseStore, library: LibraryStore, *, actor: str) -> MatchSummary:
     """Match every hashed item against all active sets and store the results."""
     started = utc_now()
@@ -79,7 +96,7 @@ def match_case(case: CaseStore, library: LibraryStore, *, actor: str) -> MatchSu
     scheme = load_scheme(scheme_id)
     threshold = near_threshold(case)
     sets = [s for s in library.sets() if s.active]
-    items = case.matchable_items()
+    items = case.hashed_items()
     hits: dict[int, _ItemHits] = defaultdict(_ItemHits)
     for info in sets:
         index = SetIndex.for_set(library, info)
@@ -129,12 +146,13 @@ def _exact_hits(
     library: LibraryStore,
     info: HashSetInfo,
     index: SetIndex,
-    items: list[dict[str, Any]],
+    items: list[HashedItem],
     hits: dict[int, _ItemHits],
 ) -> None:
     found: dict[tuple[int, int], str] = {}
     for kind in EXACT_KINDS:
-        have = [(i, bytes.fromhex(it[kind])) for i, it in enumerate(items) if it[kind]]
+        digests = [getattr(item, kind) for item in items]
+        have = [(i, bytes.fromhex(d)) for i, d in enumerate(digests) if d]
         if not have:
             continue
         qpos, entry_ids = index.exact_candidates(kind, [d for _, d in have])
@@ -144,15 +162,15 @@ def _exact_hits(
     entries = library.entries(sorted({e for _, e in found}))
     for (item_pos, entry_id), kind in found.items():
         item, entry = items[item_pos], entries.get(entry_id)
-        if entry is None or entry[kind] != item[kind]:
+        if entry is None or entry[kind] != getattr(item, kind):
             continue  # only the 8-byte prefix agreed
         hit = _Hit(EXACT if info.role == "known" else IGNORABLE, info, entry, kind)
-        bucket = hits[item["id"]]
+        bucket = hits[item.id]
         (bucket.exact if info.role == "known" else bucket.ignorable).append(hit)
-        if kind == "md5" and entry["sha1"] and item["sha1"] and entry["sha1"] != item["sha1"]:
+        if kind == "md5" and entry["sha1"] and item.sha1 and entry["sha1"] != item.sha1:
             bucket.flags.append(
                 f"MD5 matches entry line {entry['line']} of {info.name} but its SHA-1 "
-                f"{entry['sha1']} differs from the file's {item['sha1']}"
+                f"{entry['sha1']} differs from the file's {item.sha1}"
             )
 
 
@@ -160,22 +178,15 @@ def _near_hits(
     library: LibraryStore,
     info: HashSetInfo,
     index: SetIndex,
-    items: list[dict[str, Any]],
+    items: list[HashedItem],
     hits: dict[int, _ItemHits],
     threshold: int,
 ) -> None:
     """Near matches: look up every query variant, then apply the rule to each candidate."""
+    facts = items
     candidates: dict[int, set[int]] = defaultdict(set)
     for column in near_rule.LOOKUP_COLUMNS:
-        queries: list[int] = []
-        owners: list[int] = []
-        for pos, item in enumerate(items):
-            if not near_rule.may_near_match(item):
-                continue
-            for col, _variant, value in near_rule.lookups(item):
-                if col == column:
-                    queries.append(value)
-                    owners.append(pos)
+        queries, owners = variant_queries(facts, column)
         if not queries:
             continue
         result = index.near_candidates(column, np.asarray(queries, dtype=np.uint64), threshold)
@@ -187,18 +198,17 @@ def _near_hits(
         return
     entries = library.entries(sorted({e for ids in candidates.values() for e in ids}))
     for pos, entry_ids in candidates.items():
-        item = items[pos]
         for entry_id in sorted(entry_ids):
             entry = entries.get(entry_id)
             if entry is None:
                 continue
             matched, distance, kind = near_rule.decide(
-                item, near_rule.entry_hashes(entry), threshold
+                facts[pos], near_rule.entry_hashes(entry), threshold
             )
             if not matched or distance is None:
                 continue
             column, _, variant = (kind or "").partition(" ")
-            hits[item["id"]].near.append(
+            hits[items[pos].id].near.append(
                 _Hit(NEAR, info, entry, column or "phash", distance, variant=variant or None)
             )
 

@@ -17,13 +17,8 @@ from triage_app.config.schemes import load_scheme
 from triage_app.domain.options import HASH_SET_ROLES
 from triage_app.files.digest import file_sha256
 from triage_app.hashsets import HashListError, ParseReport, check_usable, parse
-from triage_app.library.set_index import (
-    EXACT_KINDS,
-    NEAR_KINDS,
-    SetIndex,
-    index_folder,
-    u64_to_signed,
-)
+from triage_app.library.set_index import EXACT_KINDS, NEAR_KINDS, SetIndex, index_folder
+from triage_app.matching.hex64 import parse_hex64, to_signed64
 from triage_app.storage.library_store import HashSetInfo, LibraryError, LibraryStore
 
 ROLES = HASH_SET_ROLES
@@ -62,15 +57,6 @@ class _KeyCollector:
             return out
 
         return pack(self.exact), pack(self.near)
-
-
-def _hex64(value: str | None) -> int | None:
-    if not value or len(value) != 16:
-        return None
-    try:
-        return int(value, 16)
-    except ValueError:
-        return None
 
 
 def infer_scheme(fmt: str, profile: str | None, categories: set[str]) -> str | None:
@@ -151,7 +137,7 @@ def import_hash_list(
                     ph_i.append(entry_id)
                 extra = entry.extra
                 if extra:
-                    centre = _hex64(extra.get("cphash"))
+                    centre = parse_hex64(extra.get("cphash"), exact_digits=True)
                     if centre is not None:
                         cph_k.append(centre)
                         cph_i.append(entry_id)
@@ -161,8 +147,8 @@ def import_hash_list(
                         fromhex(md5) if md5 else None,
                         fromhex(sha1) if sha1 else None,
                         fromhex(sha256) if sha256 else None,
-                        u64_to_signed(phash_int) if phash_int is not None else None,
-                        u64_to_signed(int(entry.dhash, 16)) if entry.dhash else None,
+                        to_signed64(phash_int) if phash_int is not None else None,
+                        to_signed64(int(entry.dhash, 16)) if entry.dhash else None,
                         entry.category,
                         entry.name,
                         entry.note,

@@ -16,10 +16,14 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from numpy.typing import NDArray
 
 from triage_app.files.atomic import atomic_write_bytes
-from triage_app.matching.hamming_index import HammingIndex, Matches
+from triage_app.matching.bits import I64, U64
+from triage_app.matching.hamming_index import HammingIndex
+from triage_app.matching.hex64 import parse_hex64
+from triage_app.matching.hexcodec import signed_to_u64
+from triage_app.matching.matches import Matches
+from triage_app.matching.ranges import equal_ranges
 from triage_app.storage.library_store import HashSetInfo, LibraryStore
 
 FORMAT_VERSION = 2
@@ -31,35 +35,12 @@ MAX_NEAR_DISTANCE = 16
 NEAR_KINDS = ("phash", "cphash")
 
 
-def _hex64(value: object) -> int | None:
-    if not isinstance(value, str) or len(value) != 16:
-        return None
-    try:
-        return int(value, 16)
-    except ValueError:
-        return None
-
-
-U64 = NDArray[np.uint64]
-I64 = NDArray[np.int64]
-
-
 def prefix_u64(digests: list[bytes]) -> U64:
     """First 8 bytes of each digest as big-endian unsigned 64-bit integers."""
     if not digests:
         return np.zeros(0, dtype=np.uint64)
     joined = b"".join(d[:8] for d in digests)
     return np.frombuffer(joined, dtype=">u8").astype(np.uint64)
-
-
-def signed_to_u64(values: list[int]) -> U64:
-    """Perceptual hashes stored as signed 64-bit integers, back to ``uint64``."""
-    return np.asarray(values, dtype=np.int64).view(np.uint64)
-
-
-def u64_to_signed(value: int) -> int:
-    """A 64-bit hash as the signed integer SQL stores."""
-    return value - (1 << 64) if value >= 1 << 63 else value
 
 
 def index_folder(library: LibraryStore, info: HashSetInfo) -> Path:
@@ -98,7 +79,7 @@ class SetIndex:
                     continue
                 extra = json.loads(r[5])
                 for kind in NEAR_KINDS[1:]:
-                    value = _hex64(extra.get(kind))
+                    value = parse_hex64(extra.get(kind), exact_digits=True)
                     if value is not None:
                         near_values[kind].append(np.array([value], dtype=np.uint64))
                         near_ids[kind].append(ids[i : i + 1])
@@ -184,18 +165,8 @@ class SetIndex:
         if kind not in self.exact or not digests:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
         keys, owners = self.exact[kind]
-        queries = prefix_u64(digests)
-        lo = np.searchsorted(keys, queries, side="left")
-        hi = np.searchsorted(keys, queries, side="right")
-        counts = hi - lo
-        hit = np.flatnonzero(counts)
-        if hit.size == 0:
-            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-        qpos = np.repeat(hit, counts[hit]).astype(np.int64)
-        starts = np.repeat(lo[hit], counts[hit])
-        firsts = np.cumsum(counts[hit]) - counts[hit]
-        offsets = np.arange(qpos.size) - np.repeat(firsts, counts[hit])
-        return qpos, np.asarray(owners[starts + offsets], dtype=np.int64)
+        qpos, pos = equal_ranges(keys, prefix_u64(digests))
+        return qpos, np.asarray(owners[pos], dtype=np.int64)
 
     def near_candidates(self, kind: str, queries: U64, t: int) -> Matches | None:
         """All entries within ``t`` bits of each query, or None if the set has no such hashes."""

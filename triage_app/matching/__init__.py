@@ -1,4 +1,4 @@
-"""Exact Hamming-radius matching of 64-bit perceptual hashes against known lists.
+"""Matching 64-bit perceptual hashes against known lists: the Hamming index and the near rule.
 
 Pure numpy (no Qt, no database, no storage code)::
 
@@ -13,14 +13,19 @@ Every entry within distance ``t`` is returned (exact, recall 1.0), found by
 multi-index hashing: the 64 bits are split into substrings, one sorted table
 per substring, and by the pigeonhole principle a match must be close in at
 least one of them. :mod:`.planner` picks the split at build time and the
-per-table search radius per query distance; :mod:`.hamming_index` has the
-search; :mod:`.index_store` the on-disk format.
+per-table search radius per query distance; :mod:`.tables` holds the
+substring tables, :mod:`.search` walks them, :mod:`.hamming_index` is the
+index users hold and :mod:`.index_store` its on-disk format.
+
+The near-match rule (:mod:`.near_match`) decides which candidates match;
+:mod:`.near_rule` applies it to case items and library entries.
 """
 
 from triage_app.matching.bits import popcount64
-from triage_app.matching.hamming_index import HammingIndex, Matches
+from triage_app.matching.hamming_index import HammingIndex
 from triage_app.matching.hexcodec import hex_to_u64, u64_to_hex
 from triage_app.matching.index_store import FORMAT_VERSION, IndexFormatError
+from triage_app.matching.matches import Matches
 
 __all__ = [
     "FORMAT_VERSION",

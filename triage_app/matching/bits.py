@@ -8,7 +8,10 @@ from functools import lru_cache
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+#: A one-dimensional array of 64-bit hashes.
 U64 = NDArray[np.uint64]
+#: A one-dimensional array of ids, positions or distances.
+I64 = NDArray[np.int64]
 
 _M1 = np.uint64(0x5555_5555_5555_5555)
 _M2 = np.uint64(0x3333_3333_3333_3333)

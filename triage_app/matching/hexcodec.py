@@ -1,4 +1,7 @@
-"""Convert between pHash hex strings (as ``str(imagehash)`` prints them) and ``uint64``."""
+"""Arrays of 64-bit hashes: from and to hex text, and from the signed integers SQL stores.
+
+Hex as ``str(imagehash)`` prints it. One hash at a time: :mod:`.hex64`.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +10,7 @@ from collections.abc import Sequence
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from triage_app.matching.bits import as_u64_array
+from triage_app.matching.bits import U64, as_u64_array
 
 _INVALID = 255
 _NIBBLE = np.full(256, _INVALID, dtype=np.uint8)
@@ -69,3 +72,8 @@ def u64_to_hex(values: ArrayLike) -> list[str]:
     arr = as_u64_array(values, "values")
     text = arr.astype(">u8").tobytes().hex()
     return [text[i : i + 16] for i in range(0, len(text), 16)]
+
+
+def signed_to_u64(values: Sequence[int]) -> U64:
+    """Hashes stored as signed 64-bit integers (SQL), back to ``uint64``."""
+    return np.asarray(values, dtype=np.int64).view(np.uint64)

@@ -1,4 +1,4 @@
-"""On-disk format of a :class:`HammingIndex`: a folder of ``.npy`` files and a manifest.
+"""On-disk format of a Hamming index: a folder of ``.npy`` files and a manifest.
 
 ::
 
@@ -24,7 +24,7 @@ import os
 import secrets
 import shutil
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -32,9 +32,7 @@ from numpy.typing import NDArray
 from triage_app.domain.errors import TriageError
 from triage_app.files.digest import file_sha256
 from triage_app.matching.planner import MAX_WIDTH
-
-if TYPE_CHECKING:
-    from triage_app.matching.hamming_index import HammingIndex
+from triage_app.matching.tables import IndexParts, Table
 
 FORMAT_NAME = "triage-hamming-index"
 FORMAT_VERSION = 1
@@ -65,8 +63,8 @@ def _fsync_dir(folder: Path) -> None:
             os.close(fd)
 
 
-def save_index(index: HammingIndex, path: Path, *, overwrite: bool = False) -> None:
-    """Write ``index`` to the folder ``path``.
+def save_index(index: IndexParts, path: Path, *, overwrite: bool = False) -> None:
+    """Write the arrays of an index to the folder ``path``.
 
     ``path`` must not exist unless ``overwrite`` is true, in which case the
     old folder is replaced only once the new one is complete.
@@ -100,7 +98,7 @@ def save_index(index: HammingIndex, path: Path, *, overwrite: bool = False) -> N
         manifest = {
             "format": FORMAT_NAME,
             "version": FORMAT_VERSION,
-            "size": len(index),
+            "size": int(index.values.size),
             "max_distance": index.max_distance,
             "tables": tables,
             "arrays": described,
@@ -147,16 +145,14 @@ def _read_manifest(path: Path) -> dict[str, Any]:
     return manifest
 
 
-def load_index(path: Path, *, verify: bool = False, mmap: bool = True) -> HammingIndex:
-    """Open the index in folder ``path``.
+def load_index(path: Path, *, verify: bool = False, mmap: bool = True) -> IndexParts:
+    """Open the arrays of the index in folder ``path``.
 
     ``mmap`` (the default) maps the arrays read-only: opening is instant and
     pages load on first use. ``mmap=False`` reads them into memory (slower to
     open, faster random access on big indexes). ``verify`` re-hashes every
     file against the manifest first.
     """
-    from triage_app.matching.hamming_index import HammingIndex, Table
-
     manifest = _read_manifest(path)
     try:
         described: dict[str, dict[str, Any]] = manifest["arrays"]
@@ -202,4 +198,4 @@ def load_index(path: Path, *, verify: bool = False, mmap: bool = True) -> Hammin
         if isinstance(err, IndexFormatError):
             raise
         raise IndexFormatError(f"{path}: malformed index: {err!r}") from None
-    return HammingIndex(values, ids, tuple(tables), max_distance)
+    return IndexParts(values, ids, tuple(tables), max_distance)

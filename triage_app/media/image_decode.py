@@ -14,10 +14,8 @@ import functools
 import io
 import struct
 import warnings
-import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from typing import IO, Any
+from typing import IO
 
 import numpy as np
 from PIL import Image, ImageFile, UnidentifiedImageError
@@ -27,7 +25,10 @@ from triage_app.domain.records import DECODE_FAILED
 from triage_app.domain.records import DECODED as DECODED
 from triage_app.domain.records import NOT_DECODED as NOT_DECODED
 from triage_app.domain.records import PARTIAL as PARTIAL
+from triage_app.domain.records import ImageFacts as ImageFacts
 from triage_app.media import perceptual
+from triage_app.media.bundle_keys import DHASH, PHASH
+from triage_app.media.stream_damage import stream_damage
 
 #: Longest side of stored thumbnails.
 THUMB_SIDE = 256
@@ -35,10 +36,6 @@ THUMB_SIDE = 256
 DRAFT_MIN_SIDE = 2048
 #: Frames counted before counting stops.
 FRAME_COUNT_CAP = 5000
-#: Standard deviation (0-255 grey levels) below which an image is near-uniform.
-LOW_INFO_STD = 3.0
-#: Images with a side shorter than this carry too little to hash meaningfully.
-LOW_INFO_MIN_SIDE = 8
 #: Background for transparent pixels (fixed so that hashes are reproducible).
 BACKGROUND = (255, 255, 255)
 THUMB_QUALITY = 85
@@ -70,29 +67,6 @@ _TAG_ORIENTATION = 0x0112
 _TAG_MAKE = 0x010F
 _TAG_MODEL = 0x0110
 _TAG_DATETIME_ORIGINAL = 0x9003
-
-
-@dataclass(slots=True)
-class ImageFacts:
-    """Everything recorded about a decoded (or undecodable) image."""
-
-    decode_status: str
-    reason: str | None = None
-    format: str | None = None
-    width: int | None = None
-    height: int | None = None
-    frames: int | None = None
-    phash: str | None = None
-    dhash: str | None = None
-    low_information: bool | None = None
-    draft_scale: int | None = None
-    exif_datetime: str | None = None
-    camera_make: str | None = None
-    camera_model: str | None = None
-    thumbnail: bytes | None = None
-    thumbnail_size: tuple[int, int] | None = None
-    hash_bundle: dict[str, Any] = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)
 
 
 class BombError(Exception):
@@ -168,100 +142,6 @@ def _count_frames(img: Image.Image) -> tuple[int, bool, str | None]:
         count += 1
     img.seek(0)
     return count, count >= FRAME_COUNT_CAP, None
-
-
-def _png_crc_error(fp: IO[bytes]) -> str | None:
-    """Name the first PNG chunk whose stored CRC does not match its contents.
-
-    Pillow checks the CRCs of the chunks before the image data only; damaged pixel
-    data (IDAT) or later chunks would otherwise decode as if nothing were wrong.
-    Streams the file in bounded blocks; a file that simply ends early is left to the
-    decoder to report as truncated.
-    """
-    fp.seek(8)
-    offset = 8
-    while True:
-        header = fp.read(8)
-        if len(header) < 8:
-            return None
-        length, kind = struct.unpack(">I4s", header)
-        crc = zlib.crc32(kind)
-        remaining = length
-        while remaining:
-            block = fp.read(min(remaining, 1 << 20))
-            if not block:
-                return None
-            crc = zlib.crc32(block, crc)
-            remaining -= len(block)
-        stored = fp.read(4)
-        if len(stored) < 4:
-            return None
-        if struct.unpack(">I", stored)[0] != crc:
-            return f"PNG chunk {kind.decode('latin-1')!r} at offset {offset} fails its CRC check"
-        if kind == b"IEND":
-            return None
-        offset += 12 + length
-
-
-def _skip_gif_sub_blocks(fp: IO[bytes]) -> bool:
-    """Skip a GIF data sub-block chain; False if the file ends inside it."""
-    while True:
-        size = fp.read(1)
-        if not size:
-            return False
-        if size[0] == 0:
-            return True
-        if len(fp.read(size[0])) < size[0]:
-            return False
-
-
-def _gif_truncation(fp: IO[bytes]) -> str | None:
-    """Say whether a GIF's block structure ends before its trailer (a file cut short).
-
-    Pillow treats a GIF that stops between or inside frames as complete; walking the
-    blocks (a few bytes at a time, bounded memory) tells the two apart.
-    """
-    fp.seek(0)
-    header = fp.read(13)
-    if len(header) < 13:
-        return None  # too short to be identified: the decoder reports it
-    frames = 0
-    cut = "the GIF ends before its trailer (after {} complete frames): the file is truncated"
-    table = 3 * (2 << (header[10] & 7)) if header[10] & 0x80 else 0
-    if len(fp.read(table)) < table:
-        return cut.format(frames)
-    while True:
-        block = fp.read(1)
-        if block == b";":
-            return None
-        if block == b"!":
-            if not fp.read(1) or not _skip_gif_sub_blocks(fp):
-                return cut.format(frames)
-        elif block == b",":
-            descriptor = fp.read(9)
-            if len(descriptor) < 9:
-                return cut.format(frames)
-            flags = descriptor[8]
-            table = 3 * (2 << (flags & 7)) if flags & 0x80 else 0
-            if len(fp.read(table)) < table or not fp.read(1) or not _skip_gif_sub_blocks(fp):
-                return cut.format(frames)
-            frames += 1
-        elif not block:
-            return cut.format(frames)
-        else:
-            return None  # not a block we know: leave the verdict to the decoder
-
-
-def _stream_damage(fp: IO[bytes], sniffed_format: str) -> str | None:
-    """Damage that Pillow decodes through without complaint: a bad PNG chunk CRC, a GIF
-    cut off between frames. Leaves ``fp`` at the start."""
-    damage = None
-    if sniffed_format == "PNG":
-        damage = _png_crc_error(fp)
-    elif sniffed_format == "GIF":
-        damage = _gif_truncation(fp)
-    fp.seek(0)
-    return damage
 
 
 def _read_exif(img: Image.Image, facts: ImageFacts) -> int:
@@ -346,7 +226,7 @@ def analyse_image(source: bytes | IO[bytes], sniffed_format: str) -> ImageFacts:
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         damage: str | None = None
         try:
-            damage = _stream_damage(fp, sniffed_format)
+            damage = stream_damage(fp, sniffed_format)
             _decode_into(fp, allowed, facts)
         except Exception as exc:
             facts.decode_status = FAILED
@@ -408,10 +288,10 @@ def _decode_into(fp: IO[bytes], allowed: list[str], facts: ImageFacts) -> None:
     facts.width, facts.height = width, height
     norm = normalise(img)
     # The bundle's phash/dhash are exactly imagehash.phash/dhash of `norm`
-    # (tests/test_match_quality.py checks it); the rest serves near matching.
+    # (tests/media/test_perceptual.py checks it); the rest serves near matching.
     bundle, variants, low_information = perceptual.analyse(norm)
-    facts.phash = bundle[perceptual.PHASH]
-    facts.dhash = bundle[perceptual.DHASH]
+    facts.phash = bundle[PHASH]
+    facts.dhash = bundle[DHASH]
     facts.hash_bundle = {
         "version": perceptual.BUNDLE_VERSION,
         "bundle": bundle,

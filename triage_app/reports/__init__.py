@@ -8,10 +8,12 @@ Entry points (for the CLI and the GUI's export dialog)::
     print(result.sha256, result.audit_head)
 
 Modules: ``model`` reads the case into a :class:`ReportData`; ``counts`` does
-the UK-style counting; ``html_report``, ``csv_report``, ``vics_export`` and
-``lab_list`` render it; ``print_document`` hands the PDF to the Qt renderer in
-``triage_app.gui.pdf_report`` (imported only when a PDF is made); ``export``
-writes atomically and records each file in the audit trail.
+the UK-style counting; ``html_report`` lays the report out as HTML from the
+``sections_*`` modules (built with ``html_blocks``), and ``csv_report``,
+``vics_export`` and ``lab_list`` render the other formats; ``print_document``
+turns a laid-out document into PDF/A-1b with a ``PdfRenderer`` (by default
+``pdf_weasyprint``'s, no Qt); ``export`` writes atomically and records each
+file in the audit trail.
 """
 
 from triage_app.domain.errors import ExportError

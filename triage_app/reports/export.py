@@ -22,7 +22,7 @@ from triage_app.reports.graded_media import GradedMediaList, graded_media
 from triage_app.reports.html_report import print_document, render_html
 from triage_app.reports.lab_list import render_lab_list
 from triage_app.reports.model import ReportData, build_report_data
-from triage_app.reports.print_document import render_pdf
+from triage_app.reports.print_document import PdfRenderer, render_pdf
 from triage_app.reports.thumbs import blurred_thumbnail
 from triage_app.reports.vics_export import profile_for, render_vics
 
@@ -51,12 +51,15 @@ def export_report(
     *,
     thumbnails: bool = False,
     allow_incomplete: bool = False,
+    renderer: PdfRenderer | None = None,
 ) -> ExportResult:
     """Write the case report as ``fmt`` (pdf, html, csv or vics) to ``out``.
 
     ``thumbnails`` adds blurred greyscale thumbnails of the listed items (pdf
     and html only). ``allow_incomplete`` produces a report marked incomplete
-    when an exhibit's ingest did not finish, instead of refusing.
+    when an exhibit's ingest did not finish, instead of refusing. ``renderer``
+    lays out a PDF (by default WeasyPrint: see
+    :func:`~triage_app.reports.print_document.default_renderer`).
     """
     if fmt not in REPORT_FORMATS:
         raise ExportError(f"unknown report format {fmt!r}; use one of {', '.join(REPORT_FORMATS)}")
@@ -87,7 +90,7 @@ def export_report(
         if fmt == "html":
             blob = render_html(data, thumbs)
         else:
-            rendered = render_pdf(print_document(data, thumbs))
+            rendered = render_pdf(print_document(data, thumbs), renderer)
             blob = rendered.data
             counts["pages"] = rendered.pages
     extra: dict[str, Any] = {"thumbnails": thumbnails}

@@ -1,8 +1,9 @@
 """What a report says, gathered from a case in one consistent read (no Qt, no layout).
 
 :func:`build_report_data` reads the case through the session and returns a
-:class:`ReportData` that every output (PDF, HTML, CSV, VICS, the lab's list)
-is rendered from, so all of them say the same thing. The data is read between
+:class:`~triage_app.reports.report_data.ReportData` that every output (PDF,
+HTML, CSV, VICS, the lab's list) is rendered from, so all of them say the
+same thing. The data is read between
 two looks at the audit head; if the log moved meanwhile (somebody graded
 while the report was being built) it is read again, so the head printed on
 the report is the head the figures belong to.
@@ -11,29 +12,40 @@ the report is the head the figures belong to.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
 from triage_app import __version__, audit
 from triage_app.audit.chain import verify_rows
 from triage_app.case.session import CaseSession
-from triage_app.config.schemes import Scheme
 from triage_app.domain.clock import utc_now
 from triage_app.domain.errors import TriageError
-from triage_app.domain.records import STATUS_FAILED, STATUS_HASHED, STATUS_SKIPPED, Totals
+from triage_app.domain.record_fields import fields_from
+from triage_app.domain.records import (
+    STATUS_HASHED,
+    StoredItem,
+)
 from triage_app.media.versions import tool_versions
-from triage_app.reports.counts import Countable, CountTable, count_all, media_of
-from triage_app.review.grading import CONFIRMED, FROM_LIST, is_propagated
+from triage_app.reports.counts import Countable, count_all, media_of
+from triage_app.reports.report_data import (
+    AccountInfo,
+    ChangeAfterSignOff,
+    ExhibitInfo,
+    HashSetUse,
+    MatchRunInfo,
+    ReportData,
+    ReportItem,
+    SignOff,
+)
 from triage_app.storage import report_queries
 from triage_app.storage.qa_store import QaStore
 from triage_app.storage.review_store import CurrentGrade
 
+__all__ = ["ReportData", "ReportError", "ReportItem", "build_report_data", "printable_path"]
+
 #: Attempts at a consistent read before giving up.
 READ_ATTEMPTS = 3
-#: Decode states for which an image's picture could not be (fully) seen.
-_NOT_DECODED = ("failed", "partial")
 
 
 class ReportError(TriageError):
@@ -66,298 +78,32 @@ def _utc_from_ns(ns: int | None) -> str | None:
     return datetime.fromtimestamp(ns / 1e9, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-@dataclass(frozen=True, slots=True)
-class ReportItem:
-    """One entry of an exhibit with its grade and match, as the report shows it."""
-
-    id: int
-    exhibit: str
-    path: str
-    path_hex: str | None
-    entry_kind: str
-    status: str
-    reason: str | None
-    size: int | None
-    md5: str | None
-    sha1: str | None
-    sha256: str | None
-    media_type: str | None
-    media: str
-    format: str | None
-    decode_status: str | None
-    low_information: bool
-    frames: int | None
-    phash: str | None
-    dhash: str | None
-    exif_datetime: str | None
-    modified_utc: str | None
-    category: str | None
-    category_label: str | None
-    grade_source: str | None
-    examiner: str | None
-    graded_at: str | None
-    grade_reason: str | None
-    match_kind: str | None
-    match_set: str | None
-    match_on: str | None
-    match_distance: int | None
-    #: The item's grade was changed after a sign-off that covered it (supervision).
-    changed_after_sign_off: bool = False
-
-    @property
-    def graded(self) -> bool:
-        """True when the item has a grade."""
-        return self.category is not None
-
-    @property
-    def how_graded(self) -> str:
-        """The grade source in words, with the match behind it where there is one."""
-        source = self.grade_source or ""
-        if source == FROM_LIST and self.match_kind == "exact":
-            return f"hash-list exact ({(self.match_on or '').upper()}, set {self.match_set})"
-        if source == CONFIRMED and self.match_kind == "near":
-            return (
-                f"near match confirmed (pHash distance {self.match_distance}, set {self.match_set})"
-            )
-        return source
-
-    @property
-    def perceptual_usable(self) -> bool:
-        """True when the pHash/dHash describe the whole picture and are worth sharing."""
-        return bool(
-            self.phash
-            and self.dhash
-            and not self.low_information
-            and self.decode_status == "decoded"
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class IngestRunInfo:
-    """One ingest of an exhibit."""
-
-    id: int
-    started_at: str
-    finished_at: str | None
-    state: str
-    app_version: str
-    pillow_version: str
-    imagehash_version: str
-    workers: int
-    atime_preserved: bool | None
-    files_processed: int
-
-
-@dataclass(frozen=True, slots=True)
-class ExhibitInfo:
-    """An exhibit, its ingests and its accounting totals."""
-
-    reference: str
-    source: str
-    source_raw: bytes
-    added_at: str
-    runs: tuple[IngestRunInfo, ...]
-    totals: Totals
-
-    @property
-    def complete(self) -> bool:
-        """True when the exhibit's last ingest finished."""
-        return bool(self.runs) and self.runs[-1].state == "finished"
-
-
-@dataclass(frozen=True, slots=True)
-class HashSetUse:
-    """A hash set used by one or more match runs of the case."""
-
-    name: str
-    fingerprint: str
-    role: str
-    entries: int | None
-    source_sha256: str | None
-    imported_at: str | None
-    runs: tuple[int, ...]
-    in_latest_run: bool
-
-
-@dataclass(frozen=True, slots=True)
-class MatchRunInfo:
-    """One matching of the case against the hash library."""
-
-    id: int
-    started_at: str
-    finished_at: str | None
-    app_version: str
-    sets: tuple[str, ...]
-    thresholds: dict[str, Any]
-    counts: dict[str, int]
-
-
-@dataclass(frozen=True, slots=True)
-class AccountInfo:
-    """An account of the case and the grades it holds now."""
-
-    label: str
-    role: str
-    active: bool
-    grades_held: int
-    first_graded: str | None
-    last_graded: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class SignOff:
-    """A sign-off entry of the audit trail."""
-
-    seq: int
-    time_utc: str
-    user: str
-    object: str
-
-
-@dataclass(frozen=True, slots=True)
-class ChangeAfterSignOff:
-    """A grade change made after a sign-off that covered the item."""
-
-    item_id: int
-    exhibit: str
-    path: str
-    old_category: str | None
-    old_source: str | None
-    new_category: str | None
-    new_source: str | None
-    user: str
-    time_utc: str
-    reason: str | None
-    audit_seq: int | None
-    sign_off_object: str
-    sign_off_by: str
-    sign_off_time: str
-    sign_off_seq: int | None
-
-
-@dataclass(frozen=True, slots=True)
-class ReportData:
-    """Everything a report says."""
-
-    reference: str
-    scheme: Scheme
-    case_created_at: str
-    case_created_by: str
-    case_created_by_version: str
-    generated_at: str
-    generated_by: str
-    tool_version: str
-    runtime_versions: dict[str, str]
-    exhibits: tuple[ExhibitInfo, ...]
-    accounts: tuple[AccountInfo, ...]
-    match_runs: tuple[MatchRunInfo, ...]
-    hash_sets: tuple[HashSetUse, ...]
-    near_threshold_now: int | None
-    items: tuple[ReportItem, ...]
-    exhibit_counts: tuple[CountTable, ...]
-    case_counts: CountTable
-    audit_head: tuple[int, str]
-    audit_entries: int
-    sign_offs: tuple[SignOff, ...]
-    warnings: tuple[str, ...]
-    #: Grade changes made after a sign-off (supervision), oldest first.
-    changes_after_sign_off: tuple[ChangeAfterSignOff, ...] = ()
-
-    @property
-    def totals(self) -> Totals:
-        """The case's accounting totals."""
-        return Totals(
-            found=sum(e.totals.found for e in self.exhibits),
-            hashed=sum(e.totals.hashed for e in self.exhibits),
-            skipped=sum(e.totals.skipped for e in self.exhibits),
-            failed=sum(e.totals.failed for e in self.exhibits),
-        )
-
-    def listing(self) -> list[ReportItem]:
-        """Graded items: by exhibit, most severe category first, then by path."""
-        order = {e.reference: i for i, e in enumerate(self.exhibits)}
-        return sorted(
-            (i for i in self.items if i.graded),
-            key=lambda i: (
-                order.get(i.exhibit, len(order)),
-                -self.scheme.severity(i.category or ""),
-                i.path,
-                i.id,
-            ),
-        )
-
-    def not_processed(self) -> list[ReportItem]:
-        """Entries that failed or were skipped, by exhibit and path."""
-        return self._problems((STATUS_FAILED, STATUS_SKIPPED))
-
-    def not_decoded(self) -> list[ReportItem]:
-        """Hashed images whose picture could not be decoded in full."""
-        return sorted(
-            (
-                i
-                for i in self.items
-                if i.status == STATUS_HASHED
-                and i.media_type == "image"
-                and i.decode_status in _NOT_DECODED
-            ),
-            key=lambda i: (i.exhibit, i.path),
-        )
-
-    def _problems(self, statuses: Iterable[str]) -> list[ReportItem]:
-        wanted = set(statuses)
-        order = {e.reference: n for n, e in enumerate(self.exhibits)}
-        return sorted(
-            (i for i in self.items if i.status in wanted),
-            key=lambda i: (order.get(i.exhibit, len(order)), i.status, i.path),
-        )
-
-    def grade_sources(self) -> dict[str, int]:
-        """How many current grades came from each source (propagations together)."""
-        out: dict[str, int] = {}
-        for item in self.items:
-            if item.grade_source is None:
-                continue
-            key = "propagated" if is_propagated(item.grade_source) else item.grade_source
-            out[key] = out.get(key, 0) + 1
-        return out
-
-
-def _item(row: dict[str, Any], grade: CurrentGrade | None, labels: dict[str, str]) -> ReportItem:
-    path, path_hex = printable_path(row["path"])
-    match = row.get("match") or {}
+def _item(item: StoredItem, grade: CurrentGrade | None, labels: dict[str, str]) -> ReportItem:
+    record, match = item.record, item.match
+    path, path_hex = printable_path(record.path)
     category = grade.category if grade is not None else None
     return ReportItem(
-        id=int(row["id"]),
-        exhibit=row["exhibit"],
-        path=path,
-        path_hex=path_hex,
-        entry_kind=row["entry_kind"],
-        status=row["status"],
-        reason=row["reason"],
-        size=row["size"],
-        md5=row["md5"],
-        sha1=row["sha1"],
-        sha256=row["sha256"],
-        media_type=row["media_type"],
-        media=media_of(row["media_type"]),
-        format=row["format"],
-        decode_status=row["decode_status"],
-        low_information=bool(row["low_information"]),
-        frames=row["frames"],
-        phash=row["phash"],
-        dhash=row["dhash"],
-        exif_datetime=row["exif_datetime"],
-        modified_utc=_utc_from_ns(row["mtime_ns"]),
-        category=category,
-        category_label=labels.get(category) if category is not None else None,
-        grade_source=grade.source if grade is not None else None,
-        examiner=grade.user if grade is not None else None,
-        graded_at=grade.time_utc if grade is not None else None,
-        grade_reason=grade.reason if grade is not None else None,
-        match_kind=match.get("kind"),
-        match_set=match.get("hash_set"),
-        match_on=match.get("matched_on"),
-        match_distance=match.get("distance"),
+        **fields_from(
+            record,
+            ReportItem,
+            id=item.id,
+            exhibit=item.exhibit,
+            path=path,
+            path_hex=path_hex,
+            media=media_of(record.media_type),
+            low_information=bool(record.low_information),
+            modified_utc=_utc_from_ns(record.mtime_ns),
+            category=category,
+            category_label=labels.get(category) if category is not None else None,
+            grade_source=grade.source if grade is not None else None,
+            examiner=grade.user if grade is not None else None,
+            graded_at=grade.time_utc if grade is not None else None,
+            grade_reason=grade.reason if grade is not None else None,
+            match_kind=match.kind if match else None,
+            match_set=match.hash_set if match else None,
+            match_on=match.matched_on if match else None,
+            match_distance=match.distance if match else None,
+        )
     )
 
 
@@ -366,24 +112,10 @@ def _read(session: CaseSession) -> dict[str, Any]:
     summary = store.summary()
     labels = {c.code: c.label for c in session.scheme.categories}
     grades = review.grades()
-    items = tuple(_item(row, grades.get(row["id"]), labels) for row in store.iter_items())
+    items = tuple(_item(item, grades.get(item.id), labels) for item in store.iter_items())
     exhibits = []
     for ex in report_queries.exhibits(store):
-        runs = tuple(
-            IngestRunInfo(
-                id=r["id"],
-                started_at=r["started_at"],
-                finished_at=r["finished_at"],
-                state=r["state"],
-                app_version=r["app_version"],
-                pillow_version=r["pillow_version"],
-                imagehash_version=r["imagehash_version"],
-                workers=r["workers"],
-                atime_preserved=r["atime_preserved"],
-                files_processed=r["files_processed"],
-            )
-            for r in store.runs(ex.id)
-        )
+        runs = tuple(store.runs(ex.id))
         exhibits.append(
             ExhibitInfo(
                 reference=ex.reference,
@@ -399,15 +131,15 @@ def _read(session: CaseSession) -> dict[str, Any]:
     # Supervision: grade changes made after a sign-off, and the items they touched.
     after = tuple(
         ChangeAfterSignOff(
-            item_id=c.item_id, exhibit=c.exhibit, path=printable_path(c.path)[0],
-            old_category=c.old_category, old_source=c.old_source,
-            new_category=c.new_category, new_source=c.new_source, user=c.user,
-            time_utc=c.time_utc, reason=c.reason, audit_seq=c.audit_seq,
-            sign_off_object="case" if c.sign_off_scope == "case" else f"exhibit {c.exhibit}",
-            sign_off_by=c.sign_off_by, sign_off_time=c.sign_off_time, sign_off_seq=c.sign_off_seq,
+            **fields_from(
+                c,
+                ChangeAfterSignOff,
+                path=printable_path(c.path)[0],
+                sign_off_object="case" if c.sign_off_scope == "case" else f"exhibit {c.exhibit}",
+            )
         )
         for c in QaStore(store).changes_after_sign_off()
-    )  # fmt: skip
+    )
     changed = {c.item_id for c in after}
     items = tuple(replace(i, changed_after_sign_off=True) if i.id in changed else i for i in items)
     return {

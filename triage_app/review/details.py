@@ -7,12 +7,14 @@ by design: the detail pane never shows the image.
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass, field
 from typing import Any
 
 from triage_app.case.session import CaseSession
 from triage_app.config.schemes import Scheme
+from triage_app.domain.records import MatchRecord, StoredItem
 from triage_app.review.gallery_rows import GalleryRow
 from triage_app.storage.review_store import CurrentGrade
 
@@ -23,7 +25,7 @@ Section = tuple[str, list[tuple[str, str]]]
 class ItemDetails:
     """Everything stored about an item that the detail pane shows."""
 
-    item: dict[str, Any]
+    item: StoredItem
     grade: CurrentGrade | None
     history: list[dict[str, Any]] = field(default_factory=list)
 
@@ -62,28 +64,27 @@ def _category(scheme: Scheme, code: str | None) -> str:
         return code
 
 
-def _match_section(match: dict[str, Any] | None, scheme: Scheme) -> list[tuple[str, str]]:
+def _match_section(match: MatchRecord | None, scheme: Scheme) -> list[tuple[str, str]]:
     if match is None:
         return [("Match", "none")]
-    details = match.get("details") or {}
+    details = match.details or {}
     entry = details.get("entry") or {}
+    kinds = {"exact": "exact hash-list match", "near": "near match (suggestion)"}
     rows = [
-        ("Kind", {"exact": "exact hash-list match", "near": "near match (suggestion)"}.get(
-            match["kind"], match["kind"]
-        )),
-        ("Hash set", _text(match.get("hash_set"))),
-        ("Set fingerprint", _text((match.get("set_fingerprint") or "")[:16])),
-        ("Category", _category(scheme, match.get("category"))),
-        ("List's code", _text(match.get("list_category"))),
-        ("Matched on", _text(match.get("matched_on"))),
-        ("Distance", _text(match.get("distance"))),
+        ("Kind", kinds.get(match.kind, match.kind)),
+        ("Hash set", _text(match.hash_set)),
+        ("Set fingerprint", _text((match.set_fingerprint or "")[:16])),
+        ("Category", _category(scheme, match.category)),
+        ("List's code", _text(match.list_category)),
+        ("Matched on", _text(match.matched_on)),
+        ("Distance", _text(match.distance)),
         ("Matched entry", f"line {_text(entry.get('line'))}"
          + (f", {entry['name']}" if entry.get("name") else "")),
     ]  # fmt: skip
     if details.get("confirm_distance") is not None:
         rows.append(("Confirmed by dHash", f"distance {details['confirm_distance']}"))
-    if match.get("flags"):
-        rows.append(("Flags", ", ".join(map(str, match["flags"]))))
+    if match.flagged:
+        rows.append(("Flags", ", ".join(map(str, match.flagged))))
     for conflict in details.get("conflicts", []):
         rows.append(("Conflict", str(conflict)))
     if details.get("also_ignorable_in"):
@@ -107,36 +108,36 @@ def history_lines(history: list[dict[str, Any]]) -> list[tuple[str, str]]:
 
 def detail_sections(details: ItemDetails, row: GalleryRow | None, scheme: Scheme) -> list[Section]:
     """The detail pane's sections for an item, as label/value pairs."""
-    it = details.item
-    dims = f"{it['width']} x {it['height']} px" if it.get("width") else "-"
+    it, rec = details.item, details.item.record
+    dims = f"{rec.width} x {rec.height} px" if rec.width else "-"
     item_rows = [
-        ("Item", f"#{it['id']}"),
-        ("Exhibit", _text(it.get("exhibit"))),
-        ("Path", _text(it.get("path"))),
-        ("Status", _text(it.get("status")) + (f": {it['reason']}" if it.get("reason") else "")),
-        ("Media", f"{_text(it.get('media_type'))} / {_text(it.get('format'))}"),
-        ("Size", _size(it.get("size"))),
+        ("Item", f"#{it.id}"),
+        ("Exhibit", _text(it.exhibit)),
+        ("Path", _text(rec.path)),
+        ("Status", _text(rec.status) + (f": {rec.reason}" if rec.reason else "")),
+        ("Media", f"{_text(rec.media_type)} / {_text(rec.format)}"),
+        ("Size", _size(rec.size)),
         ("Dimensions", dims),
-        ("Decode", _text(it.get("decode_status"))),
-        ("Low information", _text(bool(it.get("low_information")))),
+        ("Decode", _text(rec.decode_status)),
+        ("Low information", _text(bool(rec.low_information))),
     ]
-    if it.get("frames"):
-        item_rows.append(("Frames", _text(it["frames"])))
-    if it.get("exif_datetime"):
-        item_rows.append(("EXIF time", _text(it["exif_datetime"])))
-    if it.get("camera_make") or it.get("camera_model"):
-        camera = f"{it.get('camera_make') or ''} {it.get('camera_model') or ''}".strip()
+    if rec.frames:
+        item_rows.append(("Frames", _text(rec.frames)))
+    if rec.exif_datetime:
+        item_rows.append(("EXIF time", _text(rec.exif_datetime)))
+    if rec.camera_make or rec.camera_model:
+        camera = f"{rec.camera_make or ''} {rec.camera_model or ''}".strip()
         item_rows.append(("Camera", camera))
-    if it.get("notes"):
-        item_rows.append(("Notes", _text(it["notes"])))
+    if rec.notes:
+        item_rows.append(("Notes", json.dumps(rec.notes)))  # as stored
     hashes = [
-        (name.upper() if name in ("md5", "sha1", "sha256") else name, _text(it.get(name)))
+        (name.upper() if name in ("md5", "sha1", "sha256") else name, _text(getattr(rec, name)))
         for name in ("md5", "sha1", "sha256", "phash", "dhash")
     ]
     sections: list[Section] = [
         ("Item", item_rows),
         ("Hashes", hashes),
-        ("Match", _match_section(it.get("match"), scheme)),
+        ("Match", _match_section(it.match, scheme)),
     ]
     if row is not None and row.cluster is not None:
         sections.append((

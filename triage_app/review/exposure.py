@@ -40,9 +40,7 @@ def record_reveal(
     payload: dict[str, object] = {"item": item_id, "seconds": round(seconds, 3), "how": how}
     if size is not None:
         payload["size_px"] = size
-    seq, _ = session.review.record(
-        session.actor, [AuditNote(audit.REVEAL, f"item {item_id}", payload)]
-    )
+    seq, _ = session.record([AuditNote(audit.REVEAL, f"item {item_id}", payload)])
     return seq
 
 

@@ -12,8 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from triage_app.case.session import CaseSession
-
-MEDIA = ("image", "video")
+from triage_app.review.groups import MEDIA, group_sizes
 
 
 @dataclass(slots=True)
@@ -54,29 +53,27 @@ def load_rows(session: CaseSession) -> list[GalleryRow]:
     """Every item of the case as a gallery row, in id order."""
     grades = session.review.grades()
     clusters = session.review.clusters()
-    sizes: dict[int, int] = {}
-    for group, *_ in clusters.values():
-        sizes[group] = sizes.get(group, 0) + 1
+    sizes = group_sizes(clusters)
     rows = []
     for item in session.store.iter_items():
-        grade = grades.get(item["id"])
-        cluster = clusters.get(item["id"])
-        match = item.get("match")
+        record, match = item.record, item.match
+        grade = grades.get(item.id)
+        cluster = clusters.get(item.id)
         rows.append(
             GalleryRow(
-                item_id=item["id"],
-                exhibit=item["exhibit"],
-                path=os.fsdecode(item["path"]),
-                status=item["status"],
-                media_type=item["media_type"],
-                format=item["format"],
-                decode_status=item["decode_status"],
-                width=item["width"],
-                height=item["height"],
-                low_information=bool(item["low_information"]),
-                match_kind=match["kind"] if match else None,
-                match_category=match["category"] if match else None,
-                match_distance=match["distance"] if match else None,
+                item_id=item.id,
+                exhibit=item.exhibit,
+                path=os.fsdecode(record.path),
+                status=record.status,
+                media_type=record.media_type,
+                format=record.format,
+                decode_status=record.decode_status,
+                width=record.width,
+                height=record.height,
+                low_information=bool(record.low_information),
+                match_kind=match.kind if match else None,
+                match_category=match.category if match else None,
+                match_distance=match.distance if match else None,
                 grade=grade.category if grade else None,
                 grade_source=grade.source if grade else None,
                 cluster=cluster[0] if cluster else None,

@@ -1,108 +1,56 @@
 """Grading rules: manual grades, amendments, confirmations, propagation, undo.
 
 A grade records category, source, who and when. Sources are ``manual``,
-``hash-list exact``, ``near match confirmed`` and ``propagated from item N``.
-Changing an existing grade needs a reason and keeps the full history (old
-value, new value, who, when, why). A near-match suggestion becomes a grade
-only when an examiner confirms it. A multi-part item takes the most severe
-grade among its parts. Every write goes to the audit log in the same
-transaction as the grade.
+``hash-list exact``, ``near match confirmed`` and ``propagated from item N``
+(:mod:`triage_app.domain.grade_sources`). Changing an existing grade needs a
+reason and keeps the full history (old value, new value, who, when, why). A
+near-match suggestion becomes a grade only when an examiner confirms it. A
+multi-part item takes the most severe grade among its parts. Every write goes
+to the audit log in the same transaction as the grade (:mod:`.grade_writes`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Sequence
 
 from triage_app import audit
-from triage_app.audit import AuditNote
 from triage_app.case.session import CaseSession
-from triage_app.domain.errors import ReasonRequiredError, TriageError
-from triage_app.storage.qa_store import QaStore
+from triage_app.domain.grade_sources import (
+    CONFIRMED,
+    FROM_LIST,
+    HUMAN_SOURCES,
+    MANUAL,
+    PROPAGATED_PREFIX,
+    is_propagated,
+    propagated_origin,
+    propagated_source,
+)
+from triage_app.review.grade_writes import (
+    GradeOutcome,
+    GradeReasonRequiredError,
+    GradingError,
+    apply,
+    category_code,
+    change,
+    check_items,
+)
 from triage_app.storage.review_store import CurrentGrade, GradeWrite
-from triage_app.storage.signoff_guard import ChangeAfterSignOffError
 
-MANUAL = "manual"
-FROM_LIST = "hash-list exact"
-CONFIRMED = "near match confirmed"
-PROPAGATED_PREFIX = "propagated from item "
-#: Sources that record a person's decision (not copied from elsewhere).
-HUMAN_SOURCES = (MANUAL, CONFIRMED)
+__all__ = [
+    "CONFIRMED", "FROM_LIST", "HUMAN_SOURCES", "MANUAL", "PROPAGATED_PREFIX", "GradeOutcome",
+    "GradeReasonRequiredError", "GradingError", "apply_list_grades", "category_code", "confirm",
+    "grade", "grade_part", "is_propagated", "propagated_source", "undo_last", "undo_propagation",
+]  # fmt: skip
 
 
-class GradingError(TriageError):
-    """A grading request that the rules refuse."""
-
-
-class GradeReasonRequiredError(GradingError, ReasonRequiredError):
-    """A grade change refused only for want of a reason."""
-
-
-def propagated_source(item_id: int) -> str:
-    """The source recorded on a grade copied from ``item_id``."""
-    return f"{PROPAGATED_PREFIX}{item_id}"
-
-
-def is_propagated(source: str | None) -> bool:
-    """True for a grade copied from another item of its group."""
-    return bool(source and source.startswith(PROPAGATED_PREFIX))
-
-
-@dataclass(slots=True)
-class GradeOutcome:
-    """What a grading request did."""
-
-    graded: list[int] = field(default_factory=list)
-    unchanged: list[int] = field(default_factory=list)
-    propagated: list[int] = field(default_factory=list)
-    conflicts: list[str] = field(default_factory=list)
-
-
-def _state(grade: CurrentGrade | None) -> dict[str, Any] | None:
-    if grade is None:
-        return None
+def _group_members(session: CaseSession, ids: list[int]) -> dict[int, list[int]]:
+    """For each item that is in a duplicate group, the group's other members."""
+    clusters = session.review.clusters()
     return {
-        "category": grade.category,
-        "source": grade.source,
-        "by": grade.user,
-        "time": grade.time_utc,
+        item: [m for m in session.review.cluster_members(clusters[item][0]) if m != item]
+        for item in ids
+        if item in clusters
     }
-
-
-def _apply(
-    session: CaseSession,
-    item_ids: Sequence[int],
-    plan: Callable[[dict[int, CurrentGrade]], list[GradeWrite]],
-) -> list[GradeWrite]:
-    """Apply grade writes; the store's sign-off guard (a reason is needed after sign-off)
-    is reported as a grading refusal, so the CLI and the GUI ask for a reason as usual."""
-    try:
-        return session.review.apply_grades(session.account, item_ids, plan)
-    except ChangeAfterSignOffError as exc:
-        raise GradeReasonRequiredError(str(exc)) from exc
-
-
-def _check_items(session: CaseSession, item_ids: Sequence[int]) -> list[int]:
-    # Blind QA (supervision): an account grading a QA sample blind does not grade the
-    # case meanwhile (refusals and outcomes would show the grades it must not see).
-    session.refuse_if_blind("grading")
-    ids = list(dict.fromkeys(int(i) for i in item_ids))
-    if not ids:
-        raise GradingError("no items given")
-    missing = sorted(set(ids) - session.review.item_exists(ids))
-    if missing:
-        raise GradingError(f"no such item: {', '.join(map(str, missing))}")
-    return ids
-
-
-def category_code(session: CaseSession, code: str) -> str:
-    """Validate a category given by the user against the case's scheme."""
-    normal = session.scheme.normalise(code)
-    if normal is None:
-        valid = ", ".join(f"{c.code} ({c.label})" for c in session.scheme.categories)
-        raise GradingError(f"{code!r} is not a category of the {session.scheme.id} scheme: {valid}")
-    return normal
 
 
 def grade(
@@ -115,21 +63,13 @@ def grade(
 ) -> GradeOutcome:
     """Grade items by hand; amendments need a reason; optionally grade their groups."""
     code = category_code(session, category)
-    ids = _check_items(session, item_ids)
+    ids = check_items(session, item_ids)
     reason = reason.strip() if reason and reason.strip() else None
-    members: dict[int, list[int]] = {}
-    if propagate:
-        clusters = session.review.clusters()
-        for item in ids:
-            if item in clusters:
-                members[item] = [
-                    m for m in session.review.cluster_members(clusters[item][0]) if m != item
-                ]
+    members = _group_members(session, ids) if propagate else {}
     everyone = list(dict.fromkeys(ids + [m for ms in members.values() for m in ms]))
     outcome = GradeOutcome()
 
     def plan(current: dict[int, CurrentGrade]) -> list[GradeWrite]:
-        writes: list[GradeWrite] = []
         need_reason = [i for i in ids if i in current and current[i].category != code]
         if need_reason and reason is None:
             raise GradeReasonRequiredError(
@@ -138,32 +78,19 @@ def grade(
                     f"{i} is {current[i].category} ({current[i].source})" for i in need_reason
                 )
             )
+        writes: list[GradeWrite] = []
         for item in ids:
             old = current.get(item)
             if old is not None and old.category == code and old.source == MANUAL:
                 outcome.unchanged.append(item)
                 continue
-            amended = old is not None and old.category != code
-            writes.append(
-                GradeWrite(
-                    item,
-                    code,
-                    MANUAL,
-                    reason,
-                    None,
-                    AuditNote(
-                        audit.GRADE_AMENDED if amended else audit.GRADE,
-                        f"item {item}",
-                        {
-                            "before": _state(old),
-                            "after": {"category": code, "source": MANUAL},
-                            "reason": reason,
-                        },
-                    ),
-                )
+            action = (
+                audit.GRADE_AMENDED if old is not None and old.category != code else audit.GRADE
             )
+            writes.append(change(item, old, code, MANUAL, action, why=reason, reason=reason))
             outcome.graded.append(item)
         for source_item, others in members.items():
+            source = propagated_source(source_item)
             for member in others:
                 old = current.get(member)
                 if member in ids:
@@ -177,29 +104,14 @@ def grade(
                     continue
                 if old is not None and old.category == code and old.propagated_from == source_item:
                     continue
-                source = propagated_source(source_item)
                 writes.append(
-                    GradeWrite(
-                        member,
-                        code,
-                        source,
-                        reason,
-                        source_item,
-                        AuditNote(
-                            audit.PROPAGATE,
-                            f"item {member}",
-                            {
-                                "before": _state(old),
-                                "after": {"category": code, "source": source},
-                                "from_item": source_item,
-                            },
-                        ),
-                    )
-                )
+                    change(member, old, code, source, audit.PROPAGATE, why=reason,
+                           propagated_from=source_item, from_item=source_item)
+                )  # fmt: skip
                 outcome.propagated.append(member)
         return writes
 
-    _apply(session, everyone, plan)
+    apply(session, everyone, plan)
     return outcome
 
 
@@ -207,14 +119,14 @@ def confirm(
     session: CaseSession, item_ids: Sequence[int], *, reason: str | None = None
 ) -> GradeOutcome:
     """Turn near-match suggestions into grades ("near match confirmed")."""
-    ids = _check_items(session, item_ids)
-    suggestions = {r["id"]: r for r in session.review.review_items(ids)}
+    ids = check_items(session, item_ids)
+    suggestions = {r.id: r for r in session.store.hashed_items(ids)}
     problems = []
     for item in ids:
         row = suggestions.get(item)
-        if row is None or row["kind"] != "near":
+        if row is None or row.match_kind != "near":
             problems.append(f"item {item} has no near-match suggestion")
-        elif row["category"] is None:
+        elif row.match_category is None:
             problems.append(
                 f"item {item}'s suggestion has no category in the {session.scheme.id} scheme"
             )
@@ -225,7 +137,7 @@ def confirm(
     def plan(current: dict[int, CurrentGrade]) -> list[GradeWrite]:
         writes = []
         for item in ids:
-            code = suggestions[item]["category"]
+            code = suggestions[item].match_category
             old = current.get(item)
             if old is not None and old.category == code and old.source == CONFIRMED:
                 outcome.unchanged.append(item)
@@ -236,27 +148,12 @@ def confirm(
                     f"suggestion {code} would change it: give a reason"
                 )
             writes.append(
-                GradeWrite(
-                    item,
-                    code,
-                    CONFIRMED,
-                    reason,
-                    None,
-                    AuditNote(
-                        audit.CONFIRM,
-                        f"item {item}",
-                        {
-                            "before": _state(old),
-                            "after": {"category": code, "source": CONFIRMED},
-                            "reason": reason,
-                        },
-                    ),
-                )
+                change(item, old, code, CONFIRMED, audit.CONFIRM, why=reason, reason=reason)
             )
             outcome.graded.append(item)
         return writes
 
-    _apply(session, ids, plan)
+    apply(session, ids, plan)
     return outcome
 
 
@@ -273,31 +170,18 @@ def undo_propagation(session: CaseSession, source_item: int) -> list[int]:
                 continue
             cat, src = previous[item]
             writes.append(
-                GradeWrite(
-                    item,
-                    cat,
-                    src,
-                    f"propagation from item {source_item} undone",
-                    int(src[len(PROPAGATED_PREFIX) :]) if is_propagated(src) and src else None,
-                    AuditNote(
-                        audit.PROPAGATION_UNDONE,
-                        f"item {item}",
-                        {
-                            "before": _state(old),
-                            "after": {"category": cat, "source": src},
-                            "from_item": source_item,
-                        },
-                    ),
-                )
-            )
+                change(item, old, cat, src, audit.PROPAGATION_UNDONE,
+                       why=f"propagation from item {source_item} undone",
+                       propagated_from=propagated_origin(src), from_item=source_item)
+            )  # fmt: skip
         return writes
 
-    return [w.item_id for w in _apply(session, targets, plan)]
+    return [w.item_id for w in apply(session, targets, plan)]
 
 
 def undo_last(session: CaseSession, item_id: int, *, reason: str = "undone by examiner") -> bool:
     """Revert an item's latest grade change (the GUI's undo)."""
-    _check_items(session, [item_id])
+    check_items(session, [item_id])
     cat, src = session.review.previous_grade(item_id)
 
     def plan(current: dict[int, CurrentGrade]) -> list[GradeWrite]:
@@ -305,31 +189,17 @@ def undo_last(session: CaseSession, item_id: int, *, reason: str = "undone by ex
         if old is None and cat is None:
             return []
         return [
-            GradeWrite(
-                item_id,
-                cat,
-                src,
-                reason,
-                int(src[len(PROPAGATED_PREFIX) :]) if src and is_propagated(src) else None,
-                AuditNote(
-                    audit.GRADE_UNDONE,
-                    f"item {item_id}",
-                    {
-                        "before": _state(old),
-                        "after": {"category": cat, "source": src},
-                        "reason": reason,
-                    },
-                ),
-            )
-        ]
+            change(item_id, old, cat, src, audit.GRADE_UNDONE, why=reason,
+                   propagated_from=propagated_origin(src), reason=reason)
+        ]  # fmt: skip
 
-    return bool(_apply(session, [item_id], plan))
+    return bool(apply(session, [item_id], plan))
 
 
 def grade_part(session: CaseSession, item_id: int, part: int, category: str) -> str:
     """Grade one part (frame, page, segment); the item takes the most severe part grade."""
     code = category_code(session, category)
-    _check_items(session, [item_id])
+    check_items(session, [item_id])
     parts = session.review.set_part_grade(session.account, item_id, part, code)
     worst = session.scheme.most_severe(parts)
 
@@ -338,28 +208,13 @@ def grade_part(session: CaseSession, item_id: int, part: int, category: str) -> 
         if old is not None and old.category == worst and old.source == MANUAL:
             return []
         why = f"most severe of {len(parts)} graded parts (part {part} graded {code})"
+        action = audit.GRADE_AMENDED if old is not None else audit.GRADE
         return [
-            GradeWrite(
-                item_id,
-                worst,
-                MANUAL,
-                why,
-                None,
-                AuditNote(
-                    audit.GRADE_AMENDED if old is not None else audit.GRADE,
-                    f"item {item_id}",
-                    {
-                        "before": _state(old),
-                        "after": {"category": worst, "source": MANUAL},
-                        "part": part,
-                        "part_category": code,
-                        "reason": why,
-                    },
-                ),
-            )
-        ]
+            change(item_id, old, worst, MANUAL, action, why=why, part=part,
+                   part_category=code, reason=why)
+        ]  # fmt: skip
 
-    _apply(session, [item_id], plan)
+    apply(session, [item_id], plan)
     return worst
 
 
@@ -368,8 +223,13 @@ def apply_list_grades(session: CaseSession) -> GradeOutcome:
 
     Grades made by people are never overwritten; a disagreement is reported.
     """
-    rows = [r for r in session.review.review_items() if r["kind"] == "exact" and r["category"]]
-    wanted = {r["id"]: r["category"] for r in rows}
+    from triage_app.storage.qa_store import QaStore  # supervision's tables, when needed
+
+    wanted = {
+        r.id: r.match_category
+        for r in session.store.hashed_items()
+        if r.match_kind == "exact" and r.match_category
+    }
     outcome = GradeOutcome()
     # Items of a signed-off exhibit are not graded from a list: after sign-off every
     # change needs a person's reason (supervision). They are reported instead.
@@ -394,22 +254,9 @@ def apply_list_grades(session: CaseSession) -> GradeOutcome:
                 continue
             if old is not None and old.category == code:
                 continue
-            writes.append(
-                GradeWrite(
-                    item,
-                    code,
-                    FROM_LIST,
-                    None,
-                    None,
-                    AuditNote(
-                        audit.GRADE_FROM_LIST,
-                        f"item {item}",
-                        {"before": _state(old), "after": {"category": code, "source": FROM_LIST}},
-                    ),
-                )
-            )
+            writes.append(change(item, old, code, FROM_LIST, audit.GRADE_FROM_LIST))
             outcome.graded.append(item)
         return writes
 
-    _apply(session, list(wanted), plan)
+    apply(session, list(wanted), plan)
     return outcome

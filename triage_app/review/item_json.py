@@ -6,10 +6,10 @@ rename or remove them.
 
 from __future__ import annotations
 
-import json
 import os
 from typing import Any
 
+from triage_app.domain.records import StoredItem
 from triage_app.storage.review_store import CurrentGrade
 
 
@@ -49,51 +49,38 @@ def cluster_to_json(
     }
 
 
+#: The record's fields in the JSON, in order (after ``id``, ``exhibit`` and ``path``).
+_RECORD_FIELDS = (
+    "size", "md5", "sha1", "sha256", "media_type", "format", "width", "height", "phash",
+    "dhash", "low_information", "status", "reason", "entry_kind", "decode_status", "frames",
+    "draft_scale", "exif_datetime", "camera_make", "camera_model", "mtime_ns",
+    "atime_preserved", "notes",
+)  # fmt: skip
+
+
 def item_to_json(
-    row: dict[str, Any],
+    item: StoredItem,
     *,
     grade: CurrentGrade | None = None,
     cluster: tuple[int, str, bool, int] | None = None,
     sizes: dict[int, int] | None = None,
 ) -> dict[str, Any]:
-    """Shape a stored item row for output."""
-    raw: bytes = row["path"]
-    path = display_path(raw)
+    """Shape a stored item for output."""
+    record = item.record
+    hashed = bool(record.phash)  # the tool versions matter only for perceptual hashes
     out: dict[str, Any] = {
-        "id": row["id"],
-        "exhibit": row["exhibit"],
-        "path": path,
-        "size": row["size"],
-        "md5": row["md5"],
-        "sha1": row["sha1"],
-        "sha256": row["sha256"],
-        "media_type": row["media_type"],
-        "format": row["format"],
-        "width": row["width"],
-        "height": row["height"],
-        "phash": row["phash"],
-        "dhash": row["dhash"],
-        "low_information": row["low_information"],
-        "status": row["status"],
-        "reason": row["reason"],
-        "entry_kind": row["entry_kind"],
-        "decode_status": row["decode_status"],
-        "frames": row["frames"],
-        "draft_scale": row["draft_scale"],
-        "exif_datetime": row["exif_datetime"],
-        "camera_make": row["camera_make"],
-        "camera_model": row["camera_model"],
-        "mtime_ns": row["mtime_ns"],
-        "atime_preserved": row["atime_preserved"],
-        "notes": json.loads(row["notes"]) if row["notes"] else [],
-        "pillow_version": row["pillow_version"] if row["phash"] else None,
-        "imagehash_version": row["imagehash_version"] if row["phash"] else None,
-        "match": row.get("match"),
+        "id": item.id,
+        "exhibit": item.exhibit,
+        "path": display_path(record.path),
+        **{name: getattr(record, name) for name in _RECORD_FIELDS},
+        "pillow_version": item.pillow_version if hashed else None,
+        "imagehash_version": item.imagehash_version if hashed else None,
+        "match": item.match.as_json() if item.match is not None else None,
         "grade": grade_to_json(grade),
         "cluster": cluster_to_json(cluster, sizes or {}),
     }
     try:
-        raw.decode("utf-8")
+        record.path.decode("utf-8")
     except UnicodeDecodeError:
-        out["path_hex"] = raw.hex()
+        out["path_hex"] = record.path.hex()
     return out

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from triage_app.case.session import CaseSession
+from triage_app.review.groups import group_sizes
 from triage_app.review.item_json import item_to_json
 
 
@@ -17,12 +18,10 @@ def item_listing(session: CaseSession) -> Iterator[dict[str, Any]]:
     session.refuse_if_blind("listing the items with their grades")  # blind QA (supervision)
     grades = session.review.grades()
     clusters = session.review.clusters()
-    sizes: dict[int, int] = {}
-    for group, *_ in clusters.values():
-        sizes[group] = sizes.get(group, 0) + 1
+    sizes = group_sizes(clusters)
     return (
-        item_to_json(row, grade=grades.get(row["id"]), cluster=clusters.get(row["id"]), sizes=sizes)
-        for row in session.store.iter_items()
+        item_to_json(item, grade=grades.get(item.id), cluster=clusters.get(item.id), sizes=sizes)
+        for item in session.store.iter_items()
     )
 
 

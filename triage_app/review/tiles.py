@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from triage_app.config.schemes import Scheme
+from triage_app.domain.grade_sources import CONFIRMED, FROM_LIST, MANUAL, is_propagated
 from triage_app.review.gallery_rows import GalleryRow, failed
-from triage_app.review.grading import CONFIRMED, FROM_LIST, MANUAL, is_propagated
 
 IMAGE, VIDEO, FAILED, OTHER = "image", "video", "failed", "other"
 _HAS_PICTURE = ("decoded", "partial", None)

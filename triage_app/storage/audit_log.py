@@ -17,7 +17,7 @@ from triage_app.domain.clock import utc_now
 from triage_app.domain.errors import TriageError
 from triage_app.storage.models.accounts import AuditEntry
 
-__all__ = ["AuditNote", "append_audit", "audit_head"]
+__all__ = ["AuditNote", "append_audit", "audit_head", "next_audit_seq"]
 
 
 class AuditSequenceError(TriageError):
@@ -30,6 +30,11 @@ def audit_head(session: Session) -> tuple[int, str]:
         select(AuditEntry.seq, AuditEntry.hash).order_by(AuditEntry.seq.desc()).limit(1)
     ).first()
     return (int(last[0]), str(last[1])) if last is not None else (0, GENESIS)
+
+
+def next_audit_seq(session: Session) -> int:
+    """The sequence number the next audit entry of this write transaction will take."""
+    return audit_head(session)[0] + 1
 
 
 def append_audit(

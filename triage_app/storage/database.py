@@ -1,11 +1,11 @@
-"""What the case store and the hash library share: engines, sessions, a file lock."""
+"""What the case store and the hash library share: engines, sessions, a file lock, chunks."""
 
 from __future__ import annotations
 
 import contextlib
 import fcntl
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Self
 
@@ -14,6 +14,9 @@ from sqlalchemy.orm import Session
 
 from triage_app.domain.errors import CaseLockedError
 from triage_app.storage.engine import make_engine
+
+#: Ids per ``IN (...)`` list (well below SQLite's limit on bound parameters).
+CHUNK = 500
 
 
 class Database:
@@ -60,3 +63,9 @@ def exclusive_lock(lock_path: Path, busy_message: str) -> Iterator[None]:
         yield
     finally:
         os.close(fd)
+
+
+def in_chunks(ids: Sequence[int], size: int = CHUNK) -> Iterator[list[int]]:
+    """``ids`` in lists of at most ``size``, for queries with an ``IN`` clause."""
+    for start in range(0, len(ids), size):
+        yield [int(i) for i in ids[start : start + size]]

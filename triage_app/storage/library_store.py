@@ -12,19 +12,19 @@ from __future__ import annotations
 import contextlib
 import json
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any, cast
 
 from sqlalchemy import delete, func, select, update
-from sqlalchemy.exc import DatabaseError
 
 from triage_app import __version__
 from triage_app.config.settings import library_path
 from triage_app.domain.clock import utc_now
 from triage_app.domain.errors import TriageError
+from triage_app.domain.record_fields import fields_from
 from triage_app.storage import migrate
-from triage_app.storage.database import Database, exclusive_lock
+from triage_app.storage.database import Database, exclusive_lock, in_chunks
 from triage_app.storage.engine import sqlite_url
 from triage_app.storage.library_models import Entry, HashSet
 
@@ -64,43 +64,18 @@ class HashSetInfo:
     active: bool
 
     def as_json(self) -> dict[str, Any]:
-        """A JSON-ready dict (the shape ``triage hashset list --json`` prints)."""
+        """A JSON-ready dict (the shape ``triage hashset list --json`` prints): every
+        field but the id, the import state and the warnings."""
         return {
-            "name": self.name,
-            "role": self.role,
-            "format": self.format,
-            "profile": self.profile,
-            "scheme": self.scheme,
-            "source_name": self.source_name,
-            "source_sha256": self.source_sha256,
-            "fingerprint": self.fingerprint,
-            "imported_at": self.imported_at,
-            "loaded": self.loaded,
-            "rejected": self.rejected,
-            "excluded": self.excluded,
-            "active": self.active,
+            f.name: getattr(self, f.name)
+            for f in fields(self)
+            if f.name not in ("id", "state", "warnings")
         }
 
 
 def _info(row: HashSet) -> HashSetInfo:
-    return HashSetInfo(
-        id=row.id,
-        name=row.name,
-        role=row.role,
-        format=row.format,
-        profile=row.profile,
-        scheme=row.scheme,
-        source_name=row.source_name,
-        source_sha256=row.source_sha256,
-        fingerprint=row.fingerprint,
-        imported_at=row.imported_at,
-        state=row.state,
-        loaded=row.loaded,
-        rejected=row.rejected,
-        excluded=row.excluded,
-        warnings=json.loads(row.warnings) if row.warnings else [],
-        active=row.active,
-    )
+    warnings = json.loads(row.warnings) if row.warnings else []
+    return HashSetInfo(**fields_from(row, HashSetInfo, warnings=warnings))
 
 
 def default_library_path() -> Path:
@@ -124,13 +99,11 @@ class LibraryStore(Database):
         path.parent.mkdir(parents=True, exist_ok=True)
         store = cls(path)
         try:
-            try:
-                revision = migrate.LIBRARY.current_revision(store._reader)
-            except DatabaseError as exc:
-                raise LibraryError(
-                    f"cannot open the hash library {path}: {getattr(exc, 'orig', exc)}"
-                ) from None
-            migrate.LIBRARY.check_revision(revision, f"hash library {path}")
+            revision = migrate.LIBRARY.open_revision(
+                store._reader,
+                f"hash library {path}",
+                lambda why: LibraryError(f"cannot open the hash library {path}: {why}"),
+            )
             if revision != migrate.LIBRARY.head_revision():
                 migrate.LIBRARY.upgrade(store._writer)
         except BaseException:
@@ -312,8 +285,7 @@ class LibraryStore(Database):
         """Fetch entries by id."""
         out: dict[int, dict[str, Any]] = {}
         with self.read_session() as session:
-            for start in range(0, len(ids), 500):
-                part = [int(i) for i in ids[start : start + 500]]
+            for part in in_chunks(ids):
                 for row in session.scalars(select(Entry).where(Entry.id.in_(part))):
                     out[row.id] = {
                         "id": row.id,

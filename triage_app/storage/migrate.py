@@ -13,10 +13,12 @@ history. Alembic is imported only to create, upgrade or refuse a database.
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Engine, MetaData, inspect, text
+from sqlalchemy.exc import DatabaseError
 
 from triage_app import __version__
 from triage_app.domain.errors import SchemaTooNewError
@@ -80,6 +82,18 @@ class Migrations:
                 return None
             found = conn.execute(text(f"SELECT version_num FROM {VERSION_TABLE}")).scalar()
             return str(found) if found is not None else None
+
+    def open_revision(
+        self, engine: Engine, where: str, unreadable: Callable[[str], Exception]
+    ) -> str | None:
+        """The revision stamped in a database being opened, refused if this program does
+        not know it; ``unreadable(why)`` is raised when the file is no database at all."""
+        try:
+            revision = self.current_revision(engine)
+        except DatabaseError as exc:
+            raise unreadable(str(getattr(exc, "orig", exc))) from None
+        self.check_revision(revision, where)
+        return revision
 
     def check_revision(self, revision: str | None, where: str) -> None:
         """Refuse a database stamped with a revision this program does not know."""

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from triage_app.domain.errors import ReasonRequiredError
+from triage_app.storage.database import in_chunks
 from triage_app.storage.models.case import Item
 from triage_app.storage.models.supervision import ChangeAfterSignOff, SignOffRecord
 
@@ -43,8 +44,7 @@ def covering_sign_offs(session: Session, item_ids: Iterable[int]) -> dict[int, i
         ).all()
     )
     out: dict[int, int] = {}
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
+    for chunk in in_chunks(ids):
         for item_id, exhibit_id in session.execute(
             select(Item.id, Item.exhibit_id).where(Item.id.in_(chunk))
         ):

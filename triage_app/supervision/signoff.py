@@ -28,8 +28,9 @@ from triage_app.domain.errors import TriageError
 from triage_app.domain.records import STATUS_FAILED, STATUS_HASHED, STATUS_SKIPPED
 from triage_app.storage.qa_store import ChangeAfterSignOffRow, QaStateError, QaStore, SignOffRow
 from triage_app.storage.signoff_guard import CASE_SCOPE, EXHIBIT_SCOPE
-from triage_app.supervision.audit_view import SOURCE_KINDS, source_kind
-from triage_app.supervision.qa import qa_summary
+from triage_app.supervision.examiner_stats import SOURCE_KINDS, source_kind
+from triage_app.supervision.lookup import exhibit_id
+from triage_app.supervision.qa_report import qa_summary
 
 MEDIA = ("image", "video")
 #: Tries at reading a consistent set of figures while others keep writing.
@@ -51,23 +52,23 @@ def exhibit_counts(session: CaseSession, exhibit: str | None = None) -> dict[str
             out[ref] = {"found": 0, "hashed": 0, "skipped": 0, "failed": 0, "media_items": 0,
                         "graded": 0, "ignorable": 0, "open": 0}  # fmt: skip
     for row in session.store.iter_items():
-        ref = row["exhibit"]
+        ref = row.exhibit
         if ref not in out:
             continue
         c = out[ref]
         c["found"] += 1
-        status = row["status"]
+        status = row.record.status
         if status in (STATUS_HASHED, STATUS_SKIPPED, STATUS_FAILED):
             c[status] += 1
-        grade = grades.get(row["id"])
+        grade = grades.get(row.id)
         if grade is not None:
             c["graded"] += 1
             categories[ref][grade.category] += 1
             sources[ref][source_kind(grade.source) or "manual"] += 1
-        if status == STATUS_HASHED and row["media_type"] in MEDIA:
+        if status == STATUS_HASHED and row.record.media_type in MEDIA:
             c["media_items"] += 1
             if grade is None:
-                if (row.get("match") or {}).get("kind") == "ignorable":
+                if row.match is not None and row.match.kind == "ignorable":
                     c["ignorable"] += 1
                 else:
                     c["open"] += 1
@@ -118,12 +119,8 @@ def sign_off(
     """Sign off ``exhibit``, or the whole case when None (supervisors only)."""
     session.require_role(SUPERVISOR, "signing off")
     qa = QaStore(session.store)
-    exhibit_id = None
-    if exhibit is not None:
-        exhibit_id = qa.exhibit_id(exhibit)
-        if exhibit_id is None:
-            raise SignOffError(f"there is no exhibit {exhibit!r}")
-    elif not qa.exhibits():
+    where = exhibit_id(qa, exhibit, SignOffError)
+    if exhibit is None and not qa.exhibits():
         raise SignOffError("the case has no exhibit to sign off")
     text = note.strip() if note and note.strip() else None
     for _ in range(ATTEMPTS):
@@ -145,7 +142,7 @@ def sign_off(
             row = qa.record_sign_off(
                 session.account,
                 scope=scope,
-                exhibit_id=exhibit_id,
+                exhibit_id=where,
                 expect_head=head,
                 counts=counts,
                 qa=summary,

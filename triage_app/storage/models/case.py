@@ -13,7 +13,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column
 
 from triage_app.storage.models.base import Base
 
@@ -41,8 +41,6 @@ class Exhibit(Base):
     source_root: Mapped[bytes] = mapped_column(LargeBinary)
     added_at: Mapped[str] = mapped_column(String(40))
 
-    runs: Mapped[list[IngestRun]] = relationship(back_populates="exhibit")
-
 
 class IngestRun(Base):
     """One invocation of ``triage ingest`` on an exhibit."""
@@ -60,8 +58,6 @@ class IngestRun(Base):
     imagehash_version: Mapped[str] = mapped_column(String(40))
     atime_preserved: Mapped[bool | None] = mapped_column(Boolean)
     files_processed: Mapped[int] = mapped_column(Integer, default=0)
-
-    exhibit: Mapped[Exhibit] = relationship(back_populates="runs")
 
 
 class Item(Base):

@@ -1,15 +1,8 @@
-"""Grades, their history, part grades and duplicate groups."""
+"""Grades, their history and part grades."""
 
 from __future__ import annotations
 
-from sqlalchemy import (
-    Boolean,
-    ForeignKey,
-    Index,
-    Integer,
-    String,
-    Text,
-)
+from sqlalchemy import ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from triage_app.storage.models import accounts, case
@@ -58,22 +51,6 @@ class PartGrade(Base):
     category: Mapped[str] = mapped_column(String(40))
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     time_utc: Mapped[str] = mapped_column(String(40))
-
-
-class ClusterMember(Base):
-    """Membership of an item in a duplicate group."""
-
-    __tablename__ = "clusters"
-    __table_args__ = (Index("ix_clusters_cluster_id", "cluster_id"),)
-
-    item_id: Mapped[int] = mapped_column(ForeignKey("items.id"), primary_key=True)
-    cluster_id: Mapped[int] = mapped_column(Integer)
-    kind: Mapped[str] = mapped_column(String(10))
-    representative: Mapped[bool] = mapped_column(Boolean)
-    distance: Mapped[int] = mapped_column(Integer)
-
-
-# -- supervision (issue 7): blind second grading and sign-off --------------------------
 
 
 #: The tables these foreign keys point at must be mapped too (flush sorts by them).

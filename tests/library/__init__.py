@@ -1,0 +1,1 @@
+"""Tests of triage_app.library (a package, like tests/gui)."""

@@ -1,0 +1,1 @@
+"""Tests of triage_app.media (a package, like tests/gui)."""

@@ -1,0 +1,22 @@
+"""Duplicate groups and the status counts: the review load counts groups not yet settled."""
+
+from __future__ import annotations
+
+from review_helpers import exact, item_ids, set_matches
+
+from triage_app.case.session import CaseSession
+from triage_app.review import grading
+from triage_app.review.groups import status
+
+
+def test_review_load_counts_groups_not_yet_settled(session: CaseSession) -> None:
+    a, b, c, _d, _e, _f = item_ids(session)
+    session.review.replace_clusters([(a, a, "exact", True, 0), (b, a, "exact", False, 0)])
+    assert status(session)["review_load"] == 5  # {a,b} c d e f
+    set_matches(session, [exact(c, "A")])
+    grading.apply_list_grades(session)
+    assert status(session)["review_load"] == 4
+    grading.grade(session, [a], "C")
+    counts = status(session)
+    assert counts["review_load"] == 3
+    assert counts["graded_by_hand"] == 1 and counts["exact_graded"] == 1

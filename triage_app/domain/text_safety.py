@@ -1,0 +1,55 @@
+"""Making untrusted text safe to show and to hand to spreadsheets.
+
+File names come from seized media and may hold anything: newlines, terminal
+escape sequences, right-to-left overrides (U+202E turns ``gpj.exe`` into what
+reads as ``exe.jpg``), bytes that are not UTF-8. They are stored and exported
+losslessly (JSON keeps the raw value, ``path_hex`` the raw bytes); what is
+*shown* goes through :func:`printable`, and every CSV cell through
+:func:`csv_cell` (the OWASP rule against formula injection).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+#: Characters that reorder or hide text: bidi embeddings, overrides, isolates, marks.
+BIDI_CONTROLS = frozenset(
+    "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+)
+#: A CSV cell starting with one of these is read as a formula by spreadsheets.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _escape(ch: str) -> str:
+    code = ord(ch)
+    if 0xDC80 <= code <= 0xDCFF:  # a byte that was not UTF-8 (surrogate escape)
+        return f"\\x{code - 0xDC00:02x}"
+    if code <= 0xFF:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
+
+
+def needs_escape(ch: str) -> bool:
+    """Control characters, bidi controls, separators and undecodable bytes."""
+    if ch in BIDI_CONTROLS:
+        return True
+    category = unicodedata.category(ch)
+    return category in ("Cc", "Cf", "Cs", "Zl", "Zp") or ch == "\\"
+
+
+def printable(text: str) -> str:
+    """``text`` with every control, bidi and undecodable character written as an escape.
+
+    Backslashes are doubled, so the escaped form reads back unambiguously.
+    """
+    if text.isprintable() and "\\" not in text and not BIDI_CONTROLS.intersection(text):
+        return text
+    return "".join(("\\\\" if ch == "\\" else _escape(ch)) if needs_escape(ch) else ch
+                   for ch in text)  # fmt: skip
+
+
+def csv_cell(value: object) -> object:
+    """A CSV cell value that no spreadsheet runs as a formula (prefixed with ``'``)."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value

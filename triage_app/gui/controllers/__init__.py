@@ -1,0 +1,1 @@
+"""Non-visual GUI logic on Qt objects: grading, reveals, thumbnail loading, break reminders."""

@@ -1,0 +1,205 @@
+"""Lazy, off-thread loading of blurred thumbnails, with an LRU cache of QImages.
+
+The delegate asks (through the model) only for tiles it paints, so only
+visible rows are loaded. Requests go on a stack: the newest (what is on
+screen now) is decoded first, and when the stack grows past a cap the
+oldest requests (tiles scrolled past) are dropped. Worker threads read the
+stored JPEG, blur it with :func:`triage_app.media.blur.blurred_tile`
+and wrap the grey pixels in a ``QImage``; a queued signal hands it to the GUI
+thread, which only caches it: the GUI thread never decodes anything. The
+sharp image for a reveal is decoded the same way, first in line, and never
+cached.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict, deque
+from collections.abc import Callable
+
+from triage_app.gui.qt import QImage, QObject, Signal, Slot
+from triage_app.media.blur import RawImage, blurred_tile, reveal_image
+
+Fetch = Callable[[int], bytes | None]
+
+#: Blurred tiles kept in memory (each is at most 128 x 128 grey bytes).
+CACHE_SIZE = 4000
+#: Pending requests kept; older ones (scrolled past) are dropped.
+STACK_LIMIT = 600
+TILE, REVEAL = "tile", "reveal"
+
+
+def to_qimage(raw: RawImage) -> QImage:
+    """A QImage owning a copy of ``raw``'s pixels (any thread; no decoding happens here)."""
+    fmt = QImage.Format.Format_Grayscale8 if raw.mode == "L" else QImage.Format.Format_RGB888
+    return QImage(raw.data, raw.width, raw.height, raw.bytes_per_line, fmt).copy()
+
+
+def load_image(fetch: Fetch, item_id: int, *, reveal: bool, cells: int = 0) -> QImage | None:
+    """Any thread: an item's blurred tile, or its sharp image for a reveal (None: none stored)."""
+    data = fetch(item_id)
+    if data is None:
+        return None
+    return to_qimage(reveal_image(data) if reveal else blurred_tile(data, cells=cells))
+
+
+class ThumbnailLoader(QObject):
+    """Loads blurred tiles for the gallery and sharp images for reveals.
+
+    Signals:
+        loaded(int): the blurred tile of this item is now in the cache (or it has none).
+        reveal_ready(int, object): the sharp QImage of this item (None: nothing to show).
+    """
+
+    loaded = Signal(int)
+    reveal_ready = Signal(int, object)
+    _done = Signal(str, int, int, object)
+
+    def __init__(
+        self,
+        fetch: Fetch,
+        *,
+        cells: int,
+        threads: int = 2,
+        cache_size: int = CACHE_SIZE,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._fetch = fetch
+        self._cells = cells
+        self._generation = 0
+        self._cache: OrderedDict[int, QImage] = OrderedDict()
+        self._cache_size = cache_size
+        self._missing: set[int] = set()
+        self._lock = threading.Condition()
+        self._stack: deque[int] = deque()
+        self._queued: set[int] = set()
+        self._busy: set[int] = set()
+        self._reveals: deque[int] = deque()
+        self._outstanding = 0
+        self._stopping = False
+        self._done.connect(self._collect)
+        self._threads = [
+            threading.Thread(target=self._work, name=f"thumbnails-{i}", daemon=True)
+            for i in range(threads)
+        ]
+        for thread in self._threads:
+            thread.start()
+
+    # -- GUI thread -------------------------------------------------------------------
+
+    def cached(self, item_id: int) -> QImage | None:
+        """The blurred tile if it is loaded (marks it recently used)."""
+        image = self._cache.get(item_id)
+        if image is not None:
+            self._cache.move_to_end(item_id)
+        return image
+
+    def has_no_thumbnail(self, item_id: int) -> bool:
+        """True when the item was found to have no stored thumbnail."""
+        return item_id in self._missing
+
+    @property
+    def idle(self) -> bool:
+        """True when nothing is queued, being decoded, or waiting to be collected."""
+        with self._lock:
+            return self._outstanding == 0
+
+    def request(self, item_id: int) -> None:
+        """Ask for an item's blurred tile (no-op when cached or already asked for)."""
+        if item_id in self._cache or item_id in self._missing:
+            return
+        with self._lock:
+            if item_id in self._queued or item_id in self._busy or self._stopping:
+                return
+            self._stack.append(item_id)
+            self._queued.add(item_id)
+            self._outstanding += 1
+            while len(self._stack) > STACK_LIMIT:
+                self._queued.discard(self._stack.popleft())
+                self._outstanding -= 1
+            self._lock.notify()
+
+    def request_reveal(self, item_id: int) -> None:
+        """Ask for an item's sharp image; ``reveal_ready`` brings it (never cached)."""
+        with self._lock:
+            if self._stopping:
+                return
+            self._reveals.append(item_id)
+            self._outstanding += 1
+            self._lock.notify()
+
+    def set_cells(self, cells: int) -> None:
+        """Change the blur strength: drop every cached tile and pending request."""
+        if cells == self._cells:
+            return
+        with self._lock:
+            self._cells = cells
+            self._generation += 1
+            self._outstanding -= len(self._stack)
+            self._stack.clear()
+            self._queued.clear()
+        self._cache.clear()
+        self._missing.clear()
+
+    def forget_pending(self) -> None:
+        """Drop requests not started yet (the gallery shows something else now)."""
+        with self._lock:
+            self._outstanding -= len(self._stack)
+            self._stack.clear()
+            self._queued.clear()
+
+    def shutdown(self) -> None:
+        """Stop the worker threads and wait for them."""
+        with self._lock:
+            self._stopping = True
+            self._stack.clear()
+            self._queued.clear()
+            self._reveals.clear()
+            self._lock.notify_all()
+        for thread in self._threads:
+            thread.join()
+
+    @Slot(str, int, int, object)
+    def _collect(self, kind: str, item_id: int, generation: int, image: QImage | None) -> None:
+        """Cache a finished tile, or pass on a reveal image (GUI thread, queued)."""
+        with self._lock:
+            self._outstanding -= 1
+            self._busy.discard(item_id)
+            current = generation == self._generation and not self._stopping
+        if kind == REVEAL:
+            self.reveal_ready.emit(item_id, image)
+            return
+        if not current:
+            return
+        if image is None:
+            self._missing.add(item_id)
+        else:
+            self._cache[item_id] = image
+            while len(self._cache) > self._cache_size:
+                self._cache.popitem(last=False)
+        self.loaded.emit(item_id)
+
+    # -- worker threads -----------------------------------------------------------------
+
+    def _next(self) -> tuple[str, int, int, int] | None:
+        with self._lock:
+            while not self._stopping and not self._stack and not self._reveals:
+                self._lock.wait()
+            if self._stopping:
+                return None
+            if self._reveals:
+                return (REVEAL, self._reveals.popleft(), self._generation, self._cells)
+            item_id = self._stack.pop()
+            self._queued.discard(item_id)
+            self._busy.add(item_id)
+            return (TILE, item_id, self._generation, self._cells)
+
+    def _work(self) -> None:
+        while (job := self._next()) is not None:
+            kind, item_id, generation, cells = job
+            try:
+                image = load_image(self._fetch, item_id, reveal=kind == REVEAL, cells=cells)
+            except Exception:  # an unreadable thumbnail is shown as "no preview"
+                image = None
+            self._done.emit(kind, item_id, generation, image)

@@ -1,0 +1,1 @@
+"""Qt item models: the gallery's tiles and the audit trail's entries."""

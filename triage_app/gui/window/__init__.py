@@ -1,0 +1,1 @@
+"""The main window: its frame (menus, toolbar, status bar), case lifecycle, supervision windows."""

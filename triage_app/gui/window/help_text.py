@@ -1,0 +1,38 @@
+"""The Help menu's texts: the keyboard shortcuts and the About box."""
+
+from __future__ import annotations
+
+from triage_app import __version__
+from triage_app.gui.qt import QMessageBox, QWidget
+from triage_app.gui.widgets.forms import open_message
+
+SHORTCUTS_HELP = """
+<h3>Gallery keys</h3>
+<table>
+<tr><td><b>scheme key</b> (e.g. 1, 2, 3, 0, U)</td><td>grade the selected tiles</td></tr>
+<tr><td><b>Shift</b> + scheme key</td><td>grade each selected tile's whole duplicate group</td></tr>
+<tr><td><b>Enter</b> or <b>C</b></td><td>confirm the near-match suggestion</td></tr>
+<tr><td><b>Ctrl+Z</b></td><td>undo this session's last grading action</td></tr>
+<tr><td>hold <b>Space</b></td><td>reveal the current tile; release to blur</td></tr>
+<tr><td>hold the <b>left mouse button</b> on a tile</td><td>reveal it; release to blur</td></tr>
+<tr><td><b>arrows</b>, <b>Shift+arrows</b>, <b>Ctrl+A</b></td><td>move, extend, select all</td></tr>
+<tr><td><b>Ctrl+1</b> ... <b>Ctrl+7</b></td>
+<td>review queue, suggestions, exact, ignorable, graded, failed, all</td></tr>
+<tr><td><b>Ctrl+L</b> / <b>F6</b></td><td>filter list / switch between gallery and details</td></tr>
+</table>
+"""
+
+ABOUT = (
+    f"Triage workstation {__version__}\nOffline, auditable triage for image review. "
+    "Everything shown in the demo is synthetic."
+)
+
+
+def show_keys(parent: QWidget) -> None:
+    """The gallery's keys, in a box that does not block."""
+    open_message(parent, QMessageBox.Icon.NoIcon, "Keyboard", SHORTCUTS_HELP)
+
+
+def show_about(parent: QWidget) -> None:
+    """What the program is."""
+    QMessageBox.about(parent, "About", ABOUT)
