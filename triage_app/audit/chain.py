@@ -28,8 +28,8 @@ class AuditNote:
 
 
 @dataclass(frozen=True, slots=True)
-class NewEntry:
-    """An entry built for appending: every field the chain covers, and its hash."""
+class AuditRow:
+    """An audit entry: every field the chain covers, and its hash (as stored or to append)."""
 
     seq: int
     time_utc: str
@@ -40,19 +40,26 @@ class NewEntry:
     prev_hash: str
     hash: str
 
+    def expected_hash(self) -> str:
+        """The hash this row's contents should carry."""
+        return entry_hash(
+            self.seq, self.time_utc, self.user, self.action, self.object, self.payload,
+            self.prev_hash,
+        )  # fmt: skip
+
 
 def chain_entries(
     head: tuple[int, str], user: str, notes: Iterable[AuditNote], now: Callable[[], str]
-) -> list[NewEntry]:
+) -> list[AuditRow]:
     """Entries that continue the chain after ``head`` (its sequence number and hash)."""
     seq, prev = head
-    out: list[NewEntry] = []
+    out: list[AuditRow] = []
     for note in notes:
         seq += 1
         time_utc = now()
         payload = payload_text(note.payload)
         digest = entry_hash(seq, time_utc, user, note.action, note.object, payload, prev)
-        out.append(NewEntry(seq, time_utc, user, note.action, note.object, payload, prev, digest))
+        out.append(AuditRow(seq, time_utc, user, note.action, note.object, payload, prev, digest))
         prev = digest
     return out
 
@@ -72,27 +79,6 @@ def entry_hash(
         ensure_ascii=False,
     )
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
-
-
-@dataclass(frozen=True, slots=True)
-class AuditRow:
-    """An audit entry as stored."""
-
-    seq: int
-    time_utc: str
-    user: str
-    action: str
-    object: str
-    payload: str
-    prev_hash: str
-    hash: str
-
-    def expected_hash(self) -> str:
-        """The hash this row's contents should carry."""
-        return entry_hash(
-            self.seq, self.time_utc, self.user, self.action, self.object, self.payload,
-            self.prev_hash,
-        )  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)

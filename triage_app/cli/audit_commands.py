@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from triage_app.cli.audit_filters import add_filter_options, dump, filter_from_args
-from triage_app.cli.signin import add_user_option, open_session
+from triage_app.cli.signin import open_session
+from triage_app.cli.subcommands import case_command, finish
 from triage_app.domain.options import REVIEW_FORMATS
 
 #: Longest payload ``audit list`` prints on a line (``--json`` gives it whole).
@@ -23,18 +24,15 @@ def register(sub: Any) -> None:
     """Add the audit command group."""
     a = sub.add_parser("audit", help="verify, list or export the audit trail")
     a_sub = a.add_subparsers(dest="audit_command", required=True, metavar="ACTION")
-    v = a_sub.add_parser("verify", help="check the hash chain; print the head")
-    v.add_argument("case_dir", type=Path, metavar="CASE_DIR")
+    v = case_command(a_sub, "verify", "check the hash chain; print the head")
     v.add_argument(
         "--expect-head",
         metavar="SEQ:HASH",
         help="also check against a head printed earlier (on a report or sign-off)",
     )
-    add_user_option(v)
-    v.set_defaults(func=cmd_verify)
+    finish(v, cmd_verify)
 
-    e = a_sub.add_parser("export", help="write the audit trail to a file")
-    e.add_argument("case_dir", type=Path, metavar="CASE_DIR")
+    e = case_command(a_sub, "export", "write the audit trail to a file")
     e.add_argument("--out", type=Path, required=True, metavar="FILE")
     e.add_argument(
         "--format",
@@ -44,15 +42,11 @@ def register(sub: Any) -> None:
         "review with the filter, the chain's verdict and the head",
     )
     add_filter_options(e)
-    add_user_option(e)
-    e.set_defaults(func=cmd_export)
+    finish(e, cmd_export)
 
-    lst = a_sub.add_parser("list", help="list the audit trail, filtered (supervisor)")
-    lst.add_argument("case_dir", type=Path, metavar="CASE_DIR")
+    lst = case_command(a_sub, "list", "list the audit trail, filtered (supervisor)")
     add_filter_options(lst)
-    lst.add_argument("--json", action="store_true", help="the entries as a JSON array")
-    add_user_option(lst)
-    lst.set_defaults(func=cmd_list)
+    finish(lst, cmd_list, json="the entries as a JSON array")
 
 
 def cmd_verify(args: argparse.Namespace) -> int:

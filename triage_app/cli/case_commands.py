@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import argparse
 import json
-from pathlib import Path
 from typing import Any
 
-from triage_app.cli.signin import NEW_PASSWORD_ENV, add_user_option, new_password, open_session
+from triage_app.cli.signin import NEW_PASSWORD_ENV, new_password, open_session
+from triage_app.cli.subcommands import case_command, finish
 from triage_app.domain import accounts
 from triage_app.domain.accounts import PASSWORD_ENV, ROLES
 from triage_app.domain.options import SCHEME_IDS
@@ -18,8 +18,7 @@ def register(sub: Any) -> None:
     case = sub.add_parser("case", help="create or describe a case")
     case_sub = case.add_subparsers(dest="case_command", required=True, metavar="ACTION")
 
-    create = case_sub.add_parser("create", help="create a new case folder and its first account")
-    create.add_argument("case_dir", type=Path, metavar="CASE_DIR")
+    create = case_command(case_sub, "create", "create a new case folder and its first account")
     create.add_argument("--ref", required=True, help="case reference, e.g. OP-ALDER-2026-017")
     create.add_argument("--examiner", required=True, help="name of the first account")
     create.add_argument(
@@ -33,28 +32,22 @@ def register(sub: Any) -> None:
     )
     create.set_defaults(func=cmd_create)
 
-    info = case_sub.add_parser("info", help="show a case's header and totals")
-    info.add_argument("case_dir", type=Path, metavar="CASE_DIR")
-    info.add_argument("--json", action="store_true", help="machine-readable output")
-    add_user_option(info)
-    info.set_defaults(func=cmd_info)
+    finish(
+        case_command(case_sub, "info", "show a case's header and totals"),
+        cmd_info,
+        json="machine-readable output",
+    )
 
     user = sub.add_parser("user", help="manage a case's accounts")
     user_sub = user.add_subparsers(dest="user_command", required=True, metavar="ACTION")
-    add = user_sub.add_parser(
-        "add", help=f"add an account (its password from ${NEW_PASSWORD_ENV} or a prompt)"
+    add = case_command(
+        user_sub, "add", f"add an account (its password from ${NEW_PASSWORD_ENV} or a prompt)"
     )
-    add.add_argument("case_dir", type=Path, metavar="CASE_DIR")
     add.add_argument("--name", required=True)
     add.add_argument("--role", choices=ROLES, required=True)
     add.add_argument("--id", dest="badge", metavar="ID", help="ID such as a collar number")
-    add_user_option(add)
-    add.set_defaults(func=cmd_user_add)
-    lst = user_sub.add_parser("list", help="list accounts")
-    lst.add_argument("case_dir", type=Path, metavar="CASE_DIR")
-    lst.add_argument("--json", action="store_true")
-    add_user_option(lst)
-    lst.set_defaults(func=cmd_user_list)
+    finish(add, cmd_user_add)
+    finish(case_command(user_sub, "list", "list accounts"), cmd_user_list, json=True)
 
 
 def cmd_create(args: argparse.Namespace) -> int:

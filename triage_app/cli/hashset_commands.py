@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING, Any
 
 from triage_app.cli import report_commands
 from triage_app.cli.argtypes import int_range
-from triage_app.cli.signin import add_library_option, add_user_option, open_session
+from triage_app.cli.signin import open_session
+from triage_app.cli.subcommands import case_command, finish
 from triage_app.domain.options import (
     HASH_LIST_FORMATS,
     HASH_SET_ROLES,
@@ -40,41 +41,31 @@ def register(sub: Any) -> None:
         choices=SCHEME_IDS,
         help="scheme the list's category codes are written in (default: inferred)",
     )
-    imp.add_argument("--json", action="store_true", help="print the import report as JSON")
-    add_library_option(imp)
-    imp.set_defaults(func=cmd_import)
+    finish(imp, cmd_import, json="print the import report as JSON", library=True, user=False)
 
     lst = hs_sub.add_parser("list", help="list the sets in the library")
-    lst.add_argument("--json", action="store_true")
-    add_library_option(lst)
-    lst.set_defaults(func=cmd_list)
+    finish(lst, cmd_list, json=True, library=True, user=False)
 
     rm = hs_sub.add_parser("remove", help="remove a set from the library")
     rm.add_argument("name", metavar="NAME")
-    add_library_option(rm)
-    rm.set_defaults(func=cmd_remove)
+    finish(rm, cmd_remove, library=True, user=False)
 
     for action, active in (("disable", False), ("enable", True)):
         p = hs_sub.add_parser(action, help=f"{action} a set for matching")
         p.add_argument("name", metavar="NAME")
-        add_library_option(p)
-        p.set_defaults(func=cmd_toggle, active=active)
+        finish(p, cmd_toggle, library=True, user=False, active=active)
 
     # `hashset export` (a case's graded items as a list) lives with the report commands.
     report_commands.register_hashset_export(hs_sub)
 
-    match = sub.add_parser("match", help="match a case against every active hash set")
-    match.add_argument("case_dir", type=Path, metavar="CASE_DIR")
+    match = case_command(sub, "match", "match a case against every active hash set")
     match.add_argument(
         "--threshold",
         type=int_range(0, MAX_NEAR_THRESHOLD),
         metavar="BITS",
         help=f"set the case's pHash near-match threshold (0-{MAX_NEAR_THRESHOLD}) before matching",
     )
-    match.add_argument("--json", action="store_true", help="print the summary as JSON")
-    add_library_option(match)
-    add_user_option(match)
-    match.set_defaults(func=cmd_match)
+    finish(match, cmd_match, json="print the summary as JSON", library=True)
 
 
 def cmd_import(args: argparse.Namespace) -> int:

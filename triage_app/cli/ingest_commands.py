@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING, Any
 
 from triage_app.cli.argtypes import MAX_ID, float_range, int_range
 from triage_app.cli.hashset_commands import print_refresh
-from triage_app.cli.signin import add_library_option, add_user_option, begin_session, open_session
+from triage_app.cli.signin import begin_session, open_session
+from triage_app.cli.subcommands import case_command, finish
 
 if TYPE_CHECKING:
     from triage_app.ingest.pipeline import IngestResult
@@ -24,8 +25,7 @@ MAX_DEMO_IMAGES = 100_000
 
 def register(sub: Any) -> None:
     """Add the ingest, items and demo commands."""
-    p = sub.add_parser("ingest", help="hash and index a folder of seized media (read-only)")
-    p.add_argument("case_dir", type=Path, metavar="CASE_DIR")
+    p = case_command(sub, "ingest", "hash and index a folder of seized media (read-only)")
     p.add_argument("source_dir", type=Path, metavar="SOURCE_DIR")
     p.add_argument("--exhibit", required=True, metavar="REF", help="exhibit reference, e.g. ABC/1")
     p.add_argument(
@@ -45,18 +45,12 @@ def register(sub: Any) -> None:
     )
     p.add_argument("--no-progress", action="store_true", help="never draw a progress bar")
     p.add_argument("--no-match", action="store_true", help="do not match against the hash library")
-    add_library_option(p)
-    add_user_option(p)
-    p.set_defaults(func=cmd_ingest)
+    finish(p, cmd_ingest, library=True)
 
-    items = sub.add_parser("items", help="list a case's items")
-    items.add_argument("case_dir", type=Path, metavar="CASE_DIR")
-    items.add_argument("--json", action="store_true", help="a JSON array, one object per file")
-    add_user_option(items)
-    items.set_defaults(func=cmd_items)
+    items = case_command(sub, "items", "list a case's items")
+    finish(items, cmd_items, json="a JSON array, one object per file")
 
-    demo = sub.add_parser("demo", help="generate a synthetic seized folder and ingest it")
-    demo.add_argument("case_dir", type=Path, metavar="CASE_DIR")
+    demo = case_command(sub, "demo", "generate a synthetic seized folder and ingest it")
     demo.add_argument(
         "--images",
         type=int_range(1, MAX_DEMO_IMAGES),
@@ -70,7 +64,7 @@ def register(sub: Any) -> None:
         help="also import the demo's synthetic lists into the hash library and match "
         "(use with a TRIAGE_HOME of its own, as `make run` does)",
     )
-    demo.set_defaults(func=cmd_demo)
+    finish(demo, cmd_demo, user=False)
 
 
 def print_result(result: IngestResult) -> None:

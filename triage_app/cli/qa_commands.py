@@ -14,12 +14,12 @@ Everything but ``qa grade`` and ``qa list`` needs a supervisor account.
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 from typing import Any
 
 from triage_app.cli.argtypes import MAX_ID, int_range, item_id
 from triage_app.cli.audit_filters import dump
-from triage_app.cli.signin import add_user_option, open_session
+from triage_app.cli.signin import open_session
+from triage_app.cli.subcommands import case_command, finish
 from triage_app.domain.accounts import SUPERVISOR
 from triage_app.domain.errors import TriageError
 
@@ -28,8 +28,7 @@ def register(sub: Any) -> None:
     """Add the ``qa`` command group."""
     q = sub.add_parser("qa", help="blind second grading of a sample of an examiner's grades")
     q_sub = q.add_subparsers(dest="qa_command", required=True, metavar="ACTION")
-    s = q_sub.add_parser("sample", help="draw a sample for blind second grading (supervisor)")
-    s.add_argument("case_dir", type=Path, metavar="CASE_DIR")
+    s = case_command(q_sub, "sample", "draw a sample for blind second grading (supervisor)")
     s.add_argument("--examiner", required=True, metavar="NAME", help="whose manual grades")
     s.add_argument("--second-grader", required=True, metavar="NAME", help="who grades blind")
     how = s.add_mutually_exclusive_group(required=True)
@@ -44,53 +43,41 @@ def register(sub: Any) -> None:
         "--seed", type=int_range(0, MAX_ID), metavar="N", help="random seed (default: a fresh one)"
     )
     s.add_argument("--exhibit", metavar="REF", help="only grades of items of this exhibit")
-    s.add_argument("--json", action="store_true")
-    add_user_option(s)
-    s.set_defaults(func=cmd_qa_sample)
+    finish(s, cmd_qa_sample, json=True)
 
-    ls = q_sub.add_parser("list", help="QA rounds (a second grader sees their own only)")
-    ls.add_argument("case_dir", type=Path, metavar="CASE_DIR")
-    ls.add_argument("--json", action="store_true")
-    add_user_option(ls)
-    ls.set_defaults(func=cmd_qa_list)
+    ls = case_command(q_sub, "list", "QA rounds (a second grader sees their own only)")
+    finish(ls, cmd_qa_list, json=True)
 
-    g = q_sub.add_parser(
-        "grade", help="the blind sample to grade; with --item and --category, record a grade"
+    g = _round_command(
+        q_sub, "grade", "the blind sample to grade; with --item and --category, record a grade"
     )
-    g.add_argument("case_dir", type=Path, metavar="CASE_DIR")
-    g.add_argument("--round", type=item_id, required=True, metavar="R")
     g.add_argument("--item", type=item_id, metavar="ID")
     g.add_argument("--category", metavar="CODE")
-    g.add_argument("--json", action="store_true")
-    add_user_option(g)
-    g.set_defaults(func=cmd_qa_grade)
+    finish(g, cmd_qa_grade, json=True)
 
-    r = q_sub.add_parser(
-        "report", help="agreement per category, Cohen's kappa, disagreements (supervisor)"
+    r = _round_command(
+        q_sub, "report", "agreement per category, Cohen's kappa, disagreements (supervisor)"
     )
-    r.add_argument("case_dir", type=Path, metavar="CASE_DIR")
-    r.add_argument("--round", type=item_id, required=True, metavar="R")
-    r.add_argument("--json", action="store_true")
-    add_user_option(r)
-    r.set_defaults(func=cmd_qa_report)
+    finish(r, cmd_qa_report, json=True)
 
-    a = q_sub.add_parser(
-        "adjudicate", help="record the final grade of a disagreement, with a reason (supervisor)"
+    a = _round_command(
+        q_sub, "adjudicate", "record the final grade of a disagreement, with a reason (supervisor)"
     )
-    a.add_argument("case_dir", type=Path, metavar="CASE_DIR")
-    a.add_argument("--round", type=item_id, required=True, metavar="R")
     a.add_argument("--item", type=item_id, required=True, metavar="ID")
     a.add_argument("--category", required=True, metavar="CODE", help="the final grade")
     a.add_argument("--reason", required=True, metavar="TEXT")
     a.add_argument("--propagate", action="store_true", help="also grade the item's duplicate group")
-    add_user_option(a)
-    a.set_defaults(func=cmd_qa_adjudicate)
+    finish(a, cmd_qa_adjudicate)
 
-    v = q_sub.add_parser("verify", help="draw a round's sample again from its seed and compare")
-    v.add_argument("case_dir", type=Path, metavar="CASE_DIR")
-    v.add_argument("--round", type=item_id, required=True, metavar="R")
-    add_user_option(v)
-    v.set_defaults(func=cmd_qa_verify)
+    v = _round_command(q_sub, "verify", "draw a round's sample again from its seed and compare")
+    finish(v, cmd_qa_verify)
+
+
+def _round_command(q_sub: Any, name: str, help: str) -> argparse.ArgumentParser:
+    """``qa NAME CASE_DIR --round R``."""
+    parser = case_command(q_sub, name, help)
+    parser.add_argument("--round", type=item_id, required=True, metavar="R")
+    return parser
 
 
 def _counts(values: list[str]) -> dict[str, int]:
@@ -249,11 +236,11 @@ def cmd_qa_report(args: argparse.Namespace) -> int:
     print(f"disagreements: {len(report.disagreements)} ({report.open_disagreements} open)")
     for d in report.disagreements:
         state = (
-            f"final {d.final_category} by {d.adjudicated_by}: {d.reason}"
+            f"final {d.final_category} by {d.pair.adjudicated_by}: {d.pair.adjudication_reason}"
             if d.adjudicated
             else "OPEN"
         )
-        print(f"  item {d.item_id}: first {d.first_category} ({d.first_user}), second "
+        print(f"  item {d.item_id}: first {d.pair.first_category} ({d.pair.first_user}), second "
               f"{d.second_category}, now {d.current_category or '-'}; {state}")  # fmt: skip
     return 0
 

@@ -7,7 +7,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from triage_app.cli.signin import add_user_option, open_session
+from triage_app.cli.signin import open_session
+from triage_app.cli.subcommands import case_command, finish
 from triage_app.domain.options import LIST_FORMATS, REPORT_FORMATS
 
 if TYPE_CHECKING:
@@ -16,11 +17,11 @@ if TYPE_CHECKING:
 
 def register(sub: Any) -> None:
     """Add the ``report`` command."""
-    r = sub.add_parser(
+    r = case_command(
+        sub,
         "report",
-        help="write the case report (pdf, html, csv) or a VICS JSON export of graded items",
+        "write the case report (pdf, html, csv) or a VICS JSON export of graded items",
     )
-    r.add_argument("case_dir", type=Path, metavar="CASE_DIR")
     r.add_argument("--format", choices=REPORT_FORMATS, required=True)
     r.add_argument("--out", type=Path, required=True, metavar="FILE")
     r.add_argument(
@@ -33,20 +34,17 @@ def register(sub: Any) -> None:
         action="store_true",
         help="report even when an exhibit's ingest did not finish (the report says so)",
     )
-    add_user_option(r)
-    r.set_defaults(func=cmd_report)
+    finish(r, cmd_report)
 
 
 def register_hashset_export(hs_sub: Any) -> None:
     """Add ``hashset export`` to the ``hashset`` command group."""
-    x = hs_sub.add_parser(
-        "export", help="write a case's graded items as a hash list for the lab's library"
+    x = case_command(
+        hs_sub, "export", "write a case's graded items as a hash list for the lab's library"
     )
-    x.add_argument("case_dir", type=Path, metavar="CASE_DIR")
     x.add_argument("--out", type=Path, required=True, metavar="FILE")
     x.add_argument("--format", choices=LIST_FORMATS, default="csv")
-    add_user_option(x)
-    x.set_defaults(func=cmd_hashset_export)
+    finish(x, cmd_hashset_export)
 
 
 def _print(result: ExportResult) -> None:

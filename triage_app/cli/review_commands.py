@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import argparse
 import json
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from triage_app.cli.argtypes import item_id, part_number
-from triage_app.cli.signin import add_user_option, open_session
+from triage_app.cli.signin import open_session
+from triage_app.cli.subcommands import case_command, finish
 from triage_app.domain.errors import TriageError
 
 if TYPE_CHECKING:
@@ -17,8 +17,7 @@ if TYPE_CHECKING:
 
 def register(sub: Any) -> None:
     """Add the grading and status commands."""
-    g = sub.add_parser("grade", help="grade items (a change of grade needs --reason)")
-    g.add_argument("case_dir", type=Path, metavar="CASE_DIR")
+    g = case_command(sub, "grade", "grade items (a change of grade needs --reason)")
     g.add_argument("--item", type=item_id, action="append", required=True, metavar="ID")
     g.add_argument("--category", required=True, metavar="CODE")
     g.add_argument("--reason", metavar="TEXT", help="why (required when changing a grade)")
@@ -30,39 +29,28 @@ def register(sub: Any) -> None:
     g.add_argument(
         "--part", type=part_number, metavar="N", help="grade part N (frame/page/segment) only"
     )
-    add_user_option(g)
-    g.set_defaults(func=cmd_grade)
+    finish(g, cmd_grade)
 
-    c = sub.add_parser("confirm", help="accept near-match suggestions as grades")
-    c.add_argument("case_dir", type=Path, metavar="CASE_DIR")
+    c = case_command(sub, "confirm", "accept near-match suggestions as grades")
     c.add_argument("--item", type=item_id, action="append", required=True, metavar="ID")
     c.add_argument("--reason", metavar="TEXT", help="needed if the item already has another grade")
-    add_user_option(c)
-    c.set_defaults(func=cmd_confirm)
+    finish(c, cmd_confirm)
 
-    u = sub.add_parser("undo", help="undo a propagation, or an item's latest grade change")
-    u.add_argument("case_dir", type=Path, metavar="CASE_DIR")
+    u = case_command(sub, "undo", "undo a propagation, or an item's latest grade change")
     which = u.add_mutually_exclusive_group(required=True)
     which.add_argument(
         "--propagation-from", type=item_id, metavar="ID", help="undo grades copied from ID"
     )
     which.add_argument("--item", type=item_id, metavar="ID", help="revert ID's latest grade change")
     u.add_argument("--reason", default="undone by examiner", metavar="TEXT")
-    add_user_option(u)
-    u.set_defaults(func=cmd_undo)
+    finish(u, cmd_undo)
 
-    h = sub.add_parser("history", help="an item's grade history")
-    h.add_argument("case_dir", type=Path, metavar="CASE_DIR")
+    h = case_command(sub, "history", "an item's grade history")
     h.add_argument("--item", type=item_id, required=True, metavar="ID")
-    h.add_argument("--json", action="store_true")
-    add_user_option(h)
-    h.set_defaults(func=cmd_history)
+    finish(h, cmd_history, json=True)
 
-    s = sub.add_parser("status", help="counts: settled by lists, graded, and the review load")
-    s.add_argument("case_dir", type=Path, metavar="CASE_DIR")
-    s.add_argument("--json", action="store_true")
-    add_user_option(s)
-    s.set_defaults(func=cmd_status)
+    s = case_command(sub, "status", "counts: settled by lists, graded, and the review load")
+    finish(s, cmd_status, json=True)
 
 
 def _report(outcome: GradeOutcome) -> None:

@@ -13,36 +13,30 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 from typing import Any
 
 from triage_app.cli.audit_filters import dump, filter_from_args
-from triage_app.cli.signin import add_user_option, open_session
+from triage_app.cli.signin import open_session
+from triage_app.cli.subcommands import case_command, finish
 from triage_app.domain.options import RATE_BUCKETS
 
 
 def register(sub: Any) -> None:
     """Add ``stats``, ``qa`` and ``signoff``."""
-    st = sub.add_parser("stats", help="per-examiner statistics from the audit trail (supervisor)")
-    st.add_argument("case_dir", type=Path, metavar="CASE_DIR")
+    st = case_command(sub, "stats", "per-examiner statistics from the audit trail (supervisor)")
     st.add_argument("--examiner", metavar="NAME", help="one account (name, ID or label)")
     st.add_argument("--since", metavar="DATE", help="from this UTC date or time")
     st.add_argument("--until", metavar="DATE", help="up to and including this UTC date or time")
     st.add_argument("--bucket", choices=RATE_BUCKETS, default="day", help="grading rate per")
-    st.add_argument("--json", action="store_true")
-    add_user_option(st)
-    st.set_defaults(func=cmd_stats)
+    finish(st, cmd_stats, json=True)
 
-    so = sub.add_parser("signoff", help="sign off an exhibit or the case (supervisor)")
-    so.add_argument("case_dir", type=Path, metavar="CASE_DIR")
+    so = case_command(sub, "signoff", "sign off an exhibit or the case (supervisor)")
     what = so.add_mutually_exclusive_group(required=True)
     what.add_argument("--exhibit", metavar="REF", help="sign off this exhibit")
     what.add_argument("--case", action="store_true", help="sign off the whole case")
     what.add_argument("--list", action="store_true", help="list the sign-offs")
     so.add_argument("--note", metavar="TEXT", help="a remark kept with the sign-off")
-    so.add_argument("--json", action="store_true")
-    add_user_option(so)
-    so.set_defaults(func=cmd_signoff)
+    finish(so, cmd_signoff, json=True)
 
 
 def cmd_stats(args: argparse.Namespace) -> int:

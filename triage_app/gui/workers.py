@@ -40,6 +40,16 @@ def our_threads() -> list[threading.Thread]:
     return [t for t in threading.enumerate() if t.name.startswith(THREAD_PREFIXES)]
 
 
+def start_threads(target: Callable[[], None], name: str, count: int) -> list[threading.Thread]:
+    """Start ``count`` daemon threads ``NAME-0``, ``NAME-1``, ... each running ``target``."""
+    threads = [
+        threading.Thread(target=target, name=f"{name}-{i}", daemon=True) for i in range(count)
+    ]
+    for thread in threads:
+        thread.start()
+    return threads
+
+
 class JobQueue(QObject):
     """Jobs run on ``threads`` worker threads; one thread means strictly in order.
 
@@ -60,12 +70,7 @@ class JobQueue(QObject):
         self._next_id = 0
         self._closed = False
         self._finished.connect(self._deliver)
-        self._threads = [
-            threading.Thread(target=self._run, name=f"{name}-{i}", daemon=True)
-            for i in range(threads)
-        ]
-        for thread in self._threads:
-            thread.start()
+        self._threads = start_threads(self._run, name, threads)
 
     @property
     def pending(self) -> int:

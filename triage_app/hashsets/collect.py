@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 
+from triage_app.files.digest import EMPTY_MD5, EMPTY_SHA1, EMPTY_SHA256
 from triage_app.hashsets.model import (
     REJECTED_KEPT,
     REJECTED_TEXT_CHARS,
@@ -13,7 +14,6 @@ from triage_app.hashsets.model import (
     Rejected,
     new_entry,
 )
-from triage_app.hashsets.normalise import EMPTY_MD5, EMPTY_SHA1, EMPTY_SHA256
 
 #: Perceptual hashes of blank or uniform images: they match everything alike.
 DEGENERATE_PERCEPTUAL = frozenset({"0" * 16, "f" * 16})

@@ -21,10 +21,6 @@ LINE_LIMIT = 1024 * 1024
 #: Read buffer of the underlying binary file.
 READ_BUFFER = 1024 * 1024
 
-EMPTY_MD5 = "d41d8cd98f00b204e9800998ecf8427e"
-EMPTY_SHA1 = "da39a3ee5e6b4b0d3255bfef95601890afd80709"
-EMPTY_SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
-
 _LABEL_BY_LENGTH = {32: "an MD5", 40: "a SHA-1", 64: "a SHA-256", 16: "a 64-bit perceptual hash"}
 
 #: Characters stripped around a hash cell: whitespace, quotes and stray BOMs.

@@ -22,10 +22,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from triage_app.domain.records import STATUS_HASHED
+from triage_app.files.digest import EMPTY_SHA256
 from triage_app.reports.model import ReportData, ReportItem
 from triage_app.review.grading import FROM_LIST
-
-EMPTY_SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,6 +14,8 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from triage_app.reports.pdf_document import PrintDocument, PrintPart
+
 APPLICATION = "triage-workstation"
 #: A grid table with at most this many body rows moves to the next page whole
 #: rather than being split (with the heading before it), unless told otherwise.
@@ -151,6 +153,27 @@ def row(values: Iterable[str]) -> str:
 def head_text(head: tuple[int, str]) -> str:
     """An audit head as ``SEQ:HASH``, the form ``triage audit verify --expect-head`` takes."""
     return f"{head[0]}:{head[1]}"
+
+
+def case_document(
+    title: str,
+    reference: str,
+    author: str,
+    produced: str,
+    head: tuple[int, str],
+    parts: tuple[PrintPart, ...],
+) -> PrintDocument:
+    """A print document of case ``reference`` in the style sheet: the running header names
+    the case, ``title`` and when it was ``produced`` (UTC); the footer the audit head."""
+    return PrintDocument(
+        title=f"{title}: case {reference}",
+        author=author,
+        header_left=f"Case {reference}",
+        header_right=f"{title}. Produced {produced} UTC",
+        footer_left=f"Audit trail head {head_text(head)}",
+        parts=parts,
+        css=CSS,
+    )
 
 
 def verify_command(head: tuple[int, str]) -> str:

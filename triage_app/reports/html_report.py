@@ -16,7 +16,7 @@ from __future__ import annotations
 import base64
 import html
 
-from triage_app.reports.html_blocks import APPLICATION, CSS, Section, e, num, when
+from triage_app.reports.html_blocks import APPLICATION, CSS, Section, case_document, e, num, when
 from triage_app.reports.model import ReportData
 from triage_app.reports.pdf_document import PrintDocument, PrintPart
 from triage_app.reports.sections_case import (
@@ -101,12 +101,7 @@ def print_document(data: ReportData, thumbnails: dict[int, bytes] | None = None)
         chunks.append(_section_html(number, section, False))
     if chunks:
         parts.append(PrintPart("".join(chunks), landscape))
-    return PrintDocument(
-        title=f"{TITLE}: case {data.reference}",
-        author=data.generated_by,
-        header_left=f"Case {data.reference}",
-        header_right=f"{TITLE}. Produced {html.unescape(when(data.generated_at))} UTC",
-        footer_left=f"Audit trail head {report_head(data)}",
-        parts=tuple(parts),
-        css=CSS,
+    produced = html.unescape(when(data.generated_at))
+    return case_document(
+        TITLE, data.reference, data.generated_by, produced, data.audit_head, tuple(parts)
     )

@@ -14,6 +14,7 @@ from typing import Any
 from triage_app.audit import AuditNote
 from triage_app.case.session import CaseSession
 from triage_app.domain.errors import ReasonRequiredError, TriageError
+from triage_app.review.item_json import grade_fields
 from triage_app.storage.review_store import CurrentGrade, GradeWrite
 from triage_app.storage.signoff_guard import ChangeAfterSignOffError
 
@@ -40,14 +41,7 @@ class GradeOutcome:
 
 def state(grade: CurrentGrade | None) -> dict[str, Any] | None:
     """A grade as an audit entry records it ("before")."""
-    if grade is None:
-        return None
-    return {
-        "category": grade.category,
-        "source": grade.source,
-        "by": grade.user,
-        "time": grade.time_utc,
-    }
+    return None if grade is None else grade_fields(grade, "by")
 
 
 def change(

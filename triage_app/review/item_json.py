@@ -19,17 +19,22 @@ def display_path(raw: bytes) -> str:
     return os.fsdecode(raw)
 
 
+def grade_fields(grade: CurrentGrade, user_key: str) -> dict[str, Any]:
+    """A grade's category, source, account (under ``user_key``) and time, in that order
+    (here, and as an audit entry's ``before``)."""
+    return {
+        "category": grade.category,
+        "source": grade.source,
+        user_key: grade.user,
+        "time": grade.time_utc,
+    }
+
+
 def grade_to_json(grade: CurrentGrade | None) -> dict[str, Any] | None:
     """The ``grade`` field: null, or category, source, examiner, time (and reason)."""
     if grade is None:
         return None
-    return {
-        "category": grade.category,
-        "source": grade.source,
-        "examiner": grade.user,
-        "time": grade.time_utc,
-        "reason": grade.reason,
-    }
+    return {**grade_fields(grade, "examiner"), "reason": grade.reason}
 
 
 def cluster_to_json(

@@ -7,9 +7,9 @@ import fcntl
 import os
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Self
+from typing import Self, TypeVar
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, Select
 from sqlalchemy.orm import Session
 
 from triage_app.domain.errors import CaseLockedError
@@ -17,6 +17,8 @@ from triage_app.storage.engine import make_engine
 
 #: Ids per ``IN (...)`` list (well below SQLite's limit on bound parameters).
 CHUNK = 500
+
+T = TypeVar("T")
 
 
 class Database:
@@ -49,6 +51,11 @@ class Database:
         """A read transaction with a consistent snapshot."""
         with Session(self._reader, expire_on_commit=False) as session, session.begin():
             yield session
+
+    def read_all(self, query: Select[T]) -> list[T]:
+        """Every value a one-column query selects, read in a transaction of its own."""
+        with self.read_session() as session:
+            return list(session.scalars(query))
 
 
 @contextlib.contextmanager

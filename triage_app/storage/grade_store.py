@@ -184,10 +184,9 @@ class GradeStore(CaseBound):
         """Items whose current grade was propagated from ``source_item``."""
         from triage_app.storage.models.review import Grade
 
-        with self.store.read_session() as session:
-            return list(
-                session.scalars(select(Grade.item_id).where(Grade.propagated_from == source_item))
-            )
+        return self.store.read_all(
+            select(Grade.item_id).where(Grade.propagated_from == source_item)
+        )
 
     def set_part_grade(self, actor: Account, item_id: int, part: int, category: str) -> list[str]:
         """Record a part's grade and return all part categories of the item."""

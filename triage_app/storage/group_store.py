@@ -30,11 +30,8 @@ class GroupStore(CaseBound):
 
     def cluster_members(self, cluster_id: int) -> list[int]:
         """Items in a group."""
-        with self.store.read_session() as session:
-            return list(
-                session.scalars(
-                    select(ClusterMember.item_id)
-                    .where(ClusterMember.cluster_id == cluster_id)
-                    .order_by(ClusterMember.item_id)
-                )
-            )
+        return self.store.read_all(
+            select(ClusterMember.item_id)
+            .where(ClusterMember.cluster_id == cluster_id)
+            .order_by(ClusterMember.item_id)
+        )

@@ -244,14 +244,9 @@ class QaRoundStore(CaseBound):
 
     def sample_ids(self, round_id: int) -> list[int]:
         """The sampled item ids in blind (presentation) order."""
-        with self.store.read_session() as session:
-            return list(
-                session.scalars(
-                    select(QaItem.item_id)
-                    .where(QaItem.round_id == round_id)
-                    .order_by(QaItem.position)
-                )
-            )
+        return self.store.read_all(
+            select(QaItem.item_id).where(QaItem.round_id == round_id).order_by(QaItem.position)
+        )
 
     def open_blind_rounds(self, grader_id: int) -> list[int]:
         """Rounds whose second grader is ``grader_id`` and whose sample is not fully graded."""

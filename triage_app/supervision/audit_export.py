@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,7 +23,13 @@ from triage_app.domain.options import REVIEW_FORMATS
 from triage_app.reports.print_document import PdfRenderer, render_pdf
 from triage_app.supervision.audit_filter import AuditFilter, AuditViewError
 from triage_app.supervision.audit_pdf import audit_document
-from triage_app.supervision.audit_review import FIELDS, AuditReview, load_review, row_dict
+from triage_app.supervision.audit_review import (
+    FIELDS,
+    AuditReview,
+    ReviewSelection,
+    load_review,
+    row_dict,
+)
 from triage_app.supervision.examiner_stats import SOURCE_KINDS
 
 #: Formats of a filtered export.
@@ -45,13 +50,19 @@ class AuditExport:
     audit_entry: int
 
 
-def _header(review: AuditReview, flt: AuditFilter, actor: str, listed: int) -> dict[str, Any]:
+def _check_format(fmt: str) -> None:
+    if fmt not in EXPORT_FORMATS:
+        raise AuditViewError(f"unknown format {fmt!r}; use one of {', '.join(EXPORT_FORMATS)}")
+
+
+def _header(sel: ReviewSelection, listed: int) -> dict[str, Any]:
+    review = sel.review
     v = review.verdict
     return {
         "case_reference": review.reference,
         "exported_at": utc_now(),
-        "exported_by": actor,
-        "filter": flt.describe(),
+        "exported_by": sel.actor,
+        "filter": sel.flt.describe(),
         "chain": "intact" if v.ok else f"BROKEN at entry {v.first_bad}: {v.problem}",
         "entries_in_log": len(review.rows),
         "entries_listed": listed,
@@ -60,18 +71,18 @@ def _header(review: AuditReview, flt: AuditFilter, actor: str, listed: int) -> d
     }
 
 
-def render_csv(review: AuditReview, flt: AuditFilter, actor: str, *, bucket: str = "day") -> bytes:
+def render_csv(sel: ReviewSelection) -> bytes:
     """The filtered log as a sectioned CSV (like the report's CSV: column A names the section).
 
     Sections: ``export`` (key/value: case, who, when, filter, chain verdict,
     head), ``entry`` (the filtered entries, every column of the log) and
     ``account`` (per-account statistics under the filter's account and dates).
     """
-    rows = review.filtered(flt)
+    rows = sel.rows()
     out = io.StringIO()
     w = csv.writer(out, lineterminator="\n")
     w.writerow(["section", "key", "value"])
-    for key, value in _header(review, flt, actor, len(rows)).items():
+    for key, value in _header(sel, len(rows)).items():
         w.writerow(["export", key, value])
     w.writerow([])
     w.writerow(["section", *FIELDS])
@@ -81,7 +92,7 @@ def render_csv(review: AuditReview, flt: AuditFilter, actor: str, *, bucket: str
     columns = ["items_graded", *SOURCE_KINDS, "grades_amended", "grades_undone", "reveals",
                "reveal_seconds", "qa_second_grades"]  # fmt: skip
     w.writerow(["section", "account", "role", *columns])
-    for s in review.stats(flt, bucket=bucket):
+    for s in sel.stats():
         d = s.as_dict()
         w.writerow(
             ["account", s.account, s.role or "", d["items_graded"],
@@ -91,43 +102,32 @@ def render_csv(review: AuditReview, flt: AuditFilter, actor: str, *, bucket: str
     return out.getvalue().encode("utf-8")
 
 
-def render_json(review: AuditReview, flt: AuditFilter, actor: str, *, bucket: str = "day") -> bytes:
+def render_json(sel: ReviewSelection) -> bytes:
     """The filtered log as JSON: header, chain verdict, head, entries and statistics."""
-    rows = review.filtered(flt)
+    rows = sel.rows()
     doc = {
-        **_header(review, flt, actor, len(rows)),
-        "filter": flt.as_dict(),
-        "chain": review.chain_dict(),
-        "head": review.head_dict(),
+        **_header(sel, len(rows)),
+        "filter": sel.flt.as_dict(),
+        "chain": sel.review.chain_dict(),
+        "head": sel.review.head_dict(),
         "entries": [row_dict(r) for r in rows],
-        "accounts": [s.as_dict() for s in review.stats(flt, bucket=bucket)],
+        "accounts": [s.as_dict() for s in sel.stats()],
     }
     return (json.dumps(doc, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
 
 
-def render_pdf_bytes(
-    review: AuditReview, flt: AuditFilter, actor: str, *, bucket: str = "day"
-) -> bytes:
-    """The filtered log as a PDF (laid out by the default renderer, WeasyPrint)."""
-    return render(review, flt, "pdf", actor, bucket=bucket)
+def render_pdf_bytes(sel: ReviewSelection, renderer: PdfRenderer | None = None) -> bytes:
+    """The filtered log as a PDF (laid out by ``renderer``, by default WeasyPrint)."""
+    return render_pdf(audit_document(sel), renderer).data
 
 
-def render(
-    review: AuditReview,
-    flt: AuditFilter,
-    fmt: str,
-    actor: str,
-    *,
-    bucket: str = "day",
-    renderer: PdfRenderer | None = None,
-) -> bytes:
+def render(sel: ReviewSelection, fmt: str, renderer: PdfRenderer | None = None) -> bytes:
     """The export's bytes in ``fmt`` (csv, json or pdf; ``renderer`` lays out a PDF)."""
-    if fmt not in EXPORT_FORMATS:
-        raise AuditViewError(f"unknown format {fmt!r}; use one of {', '.join(EXPORT_FORMATS)}")
+    _check_format(fmt)
     if fmt == "pdf":
-        return render_pdf(audit_document(review, flt, actor, bucket=bucket), renderer).data
-    text: Callable[..., bytes] = {"csv": render_csv, "json": render_json}[fmt]
-    return text(review, flt, actor, bucket=bucket)
+        return render_pdf_bytes(sel, renderer)
+    text = {"csv": render_csv, "json": render_json}[fmt]
+    return text(sel)
 
 
 def export_filtered(
@@ -148,13 +148,12 @@ def export_filtered(
     a PDF (by default WeasyPrint).
     """
     session.require_role(SUPERVISOR, "exporting the reviewed audit trail")
-    if fmt not in EXPORT_FORMATS:
-        raise AuditViewError(f"unknown format {fmt!r}; use one of {', '.join(EXPORT_FORMATS)}")
+    _check_format(fmt)
     out = Path(out)
     check_target(session, out)
     review = review or load_review(session)
     if blob is None:
-        blob = render(review, flt, fmt, session.actor, bucket=bucket, renderer=renderer)
+        blob = render(ReviewSelection(review, flt, session.actor, bucket), fmt, renderer)
     listed = len(review.filtered(flt))
     payload = {
         "what": "audit trail review",

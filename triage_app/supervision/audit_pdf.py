@@ -12,10 +12,9 @@ import json
 
 from triage_app.audit.chain import AuditRow
 from triage_app.domain.clock import utc_now
-from triage_app.reports.html_blocks import CSS, e, grid, head_text, kv, row, verify_command, when
+from triage_app.reports.html_blocks import case_document, e, grid, kv, row, verify_command, when
 from triage_app.reports.print_document import PrintDocument, PrintPart
-from triage_app.supervision.audit_filter import AuditFilter
-from triage_app.supervision.audit_review import AuditReview
+from triage_app.supervision.audit_review import ReviewSelection
 from triage_app.supervision.examiner_stats import TABLE_COLUMNS
 
 TITLE = "Audit trail review"
@@ -51,7 +50,8 @@ def _entry(entry: AuditRow) -> str:
     )
 
 
-def _summary(review: AuditReview, flt: AuditFilter, actor: str, listed: int) -> str:
+def _summary(sel: ReviewSelection, listed: int) -> str:
+    review = sel.review
     v = review.verdict
     status = (
         f"<b>intact</b>: {v.entries:,} entries verified"
@@ -66,8 +66,8 @@ def _summary(review: AuditReview, flt: AuditFilter, actor: str, listed: int) -> 
             kv(
                 [
                     ("Produced (UTC)", when(utc_now())),
-                    ("Produced by", e(actor)),
-                    ("Filter", e(flt.describe())),
+                    ("Produced by", e(sel.actor)),
+                    ("Filter", e(sel.flt.describe())),
                     ("Entries listed", f"{listed:,} of {len(review.rows):,}"),
                     ("Hash chain", status),
                     ("Head (last entry)", str(head_seq)),
@@ -79,15 +79,15 @@ def _summary(review: AuditReview, flt: AuditFilter, actor: str, listed: int) -> 
     )
 
 
-def _stats(review: AuditReview, flt: AuditFilter, bucket: str) -> str:
-    stats = review.stats(flt, bucket=bucket)
+def _stats(sel: ReviewSelection) -> str:
+    stats = sel.stats()
     rows = [row(e(cell) for cell in s.table_row()) for s in stats]
     body = [
         "<h2>Accounts</h2>",
         "<p>From the entries of each account within the filter's account and dates. Items "
         "graded counts distinct items; by source, the source of the grade each entry set.</p>",
         grid(TABLE_COLUMNS, rows, [19, 8, 7, 7, 7, 7, 8, 7, 6, 7, 9, 8]),
-        f"<h2>Grading rate (entries per {bucket}, UTC)</h2>",
+        f"<h2>Grading rate (entries per {sel.bucket}, UTC)</h2>",
     ]
     rate_rows = [
         row([e(s.account), e(r["period"]), f"{r['graded']:,}", f"{r['by_hand']:,}"])
@@ -102,11 +102,9 @@ def _stats(review: AuditReview, flt: AuditFilter, bucket: str) -> str:
     return "".join(body)
 
 
-def audit_document(
-    review: AuditReview, flt: AuditFilter, actor: str, *, bucket: str = "day"
-) -> PrintDocument:
+def audit_document(sel: ReviewSelection) -> PrintDocument:
     """The filtered log as a document for :func:`~triage_app.reports.print_document.render_pdf`."""
-    rows = review.filtered(flt)
+    rows = sel.rows()
     entries = "".join(
         [
             f"<h2>Entries ({len(rows):,})</h2>",
@@ -120,13 +118,7 @@ def audit_document(
             else "<p>No entry passes the filter.</p>",
         ]
     )
-    body = _summary(review, flt, actor, len(rows)) + _stats(review, flt, bucket) + entries
-    return PrintDocument(
-        title=f"{TITLE}: case {review.reference}",
-        author=actor,
-        header_left=f"Case {review.reference}",
-        header_right=f"{TITLE}. Produced {utc_now()[:19].replace('T', ' ')} UTC",
-        footer_left=f"Audit trail head {head_text(review.head)}",
-        parts=(PrintPart(body, landscape=True),),
-        css=CSS,
-    )
+    body = _summary(sel, len(rows)) + _stats(sel) + entries
+    produced = utc_now()[:19].replace("T", " ")
+    parts = (PrintPart(body, landscape=True),)
+    return case_document(TITLE, sel.review.reference, sel.actor, produced, sel.review.head, parts)

@@ -79,6 +79,24 @@ class AuditReview:
         return {"seq": self.head[0], "hash": self.head[1]}
 
 
+@dataclass(frozen=True, slots=True)
+class ReviewSelection:
+    """What an export of the review shows: the log, a filter, who exports, the rate bucket."""
+
+    review: AuditReview
+    flt: AuditFilter
+    actor: str
+    bucket: str = "day"
+
+    def rows(self) -> list[AuditRow]:
+        """The entries passing the filter."""
+        return self.review.filtered(self.flt)
+
+    def stats(self) -> list[ExaminerStats]:
+        """Per-account statistics under the filter, with the grading rate per :attr:`bucket`."""
+        return self.review.stats(self.flt, bucket=self.bucket)
+
+
 def load_review(session: CaseSession) -> AuditReview:
     """Read and verify the whole log (supervisors only, and not while grading a sample blind)."""
     session.require_role(SUPERVISOR, "reviewing the audit trail")

@@ -33,7 +33,13 @@ from triage_app.supervision.audit_filter import (
     row_matches,
     user_matches,
 )
-from triage_app.supervision.audit_review import FIELDS, AuditReview, load_review, row_dict
+from triage_app.supervision.audit_review import (
+    FIELDS,
+    AuditReview,
+    ReviewSelection,
+    load_review,
+    row_dict,
+)
 from triage_app.supervision.examiner_stats import (
     BUCKETS,
     GRADING_ACTIONS,
@@ -56,6 +62,7 @@ __all__ = [
     "AuditReview",
     "AuditViewError",
     "ExaminerStats",
+    "ReviewSelection",
     "examiner_stats",
     "export_filtered",
     "filter_rows",

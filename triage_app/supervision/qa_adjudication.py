@@ -95,7 +95,7 @@ def adjudicate(
             f"item {item_id}",
             {
                 "round": round_id,
-                "first": found[0].first_category,
+                "first": found[0].pair.first_category,
                 "second": found[0].second_category,
                 "final": code,
                 "reason": why,

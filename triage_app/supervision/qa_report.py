@@ -20,21 +20,22 @@ from triage_app.supervision.qa_agreement import Agreement, agreement, rounded
 
 @dataclass(frozen=True, slots=True)
 class Disagreement:
-    """A sampled item the two graders put in different categories."""
+    """A sampled item the two graders put in different categories, and its grade now."""
 
-    item_id: int
-    position: int
-    exhibit: str
-    first_category: str
-    first_source: str
-    first_user: str
+    pair: QaPair
     second_category: str
     current_category: str | None
     current_source: str | None
-    final_category: str | None
-    reason: str | None
-    adjudicated_by: str | None
-    adjudicated_at: str | None
+
+    @property
+    def item_id(self) -> int:
+        """The sampled item."""
+        return self.pair.item_id
+
+    @property
+    def final_category(self) -> str | None:
+        """The supervisor's final grade, once adjudicated."""
+        return self.pair.adjudicated_category
 
     @property
     def adjudicated(self) -> bool:
@@ -44,20 +45,20 @@ class Disagreement:
     def as_dict(self) -> dict[str, Any]:
         """JSON shape of one disagreement."""
         return {
-            "item": self.item_id,
-            "position": self.position,
-            "exhibit": self.exhibit,
+            "item": self.pair.item_id,
+            "position": self.pair.position,
+            "exhibit": self.pair.exhibit,
             "first": {
-                "category": self.first_category,
-                "source": self.first_source,
-                "by": self.first_user,
+                "category": self.pair.first_category,
+                "source": self.pair.first_source,
+                "by": self.pair.first_user,
             },
             "second": self.second_category,
             "current": {"category": self.current_category, "source": self.current_source},
-            "final": self.final_category,
-            "reason": self.reason,
-            "adjudicated_by": self.adjudicated_by,
-            "adjudicated_at": self.adjudicated_at,
+            "final": self.pair.adjudicated_category,
+            "reason": self.pair.adjudication_reason,
+            "adjudicated_by": self.pair.adjudicated_by,
+            "adjudicated_at": self.pair.adjudicated_at,
         }
 
 
@@ -140,9 +141,7 @@ def _disagreement(p: QaPair, second: str, grade: CurrentGrade | None) -> Disagre
     now: tuple[str | None, str | None] = (None, None)
     if grade is not None:
         now = (grade.category, grade.source)
-    return Disagreement(p.item_id, p.position, p.exhibit, p.first_category, p.first_source,
-                        p.first_user, second, *now, p.adjudicated_category,
-                        p.adjudication_reason, p.adjudicated_by, p.adjudicated_at)  # fmt: skip
+    return Disagreement(p, second, *now)
 
 
 def qa_report(session: CaseSession, round_id: int) -> QaReport:

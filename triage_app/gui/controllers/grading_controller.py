@@ -96,9 +96,8 @@ class GradingController(QObject):
         item_ids: Sequence[int] | None = None,
     ) -> None:
         """Grade the selection (or ``item_ids``) as ``code``."""
-        ids = list(item_ids) if item_ids is not None else self._selected_ids()
+        ids = self._targets(item_ids, "Select a tile to grade.")
         if not ids:
-            self.message.emit("Select a tile to grade.")
             return
         session = self._session
 
@@ -108,19 +107,18 @@ class GradingController(QObject):
             return outcome, grades_of(session, touched)
 
         what = f"{'group of ' if whole_group else ''}{self._items(ids)} as {code}"
-        self._writer.submit(
+        self._submit(
             job,
-            lambda result: self._graded(f"grade {what}", ids, whole_group, result),
-            lambda exc: self._refused(
-                exc, lambda why: self.grade(code, whole_group=whole_group, reason=why, item_ids=ids)
-            ),
+            f"grade {what}",
+            ids,
+            whole_group,
+            lambda why: self.grade(code, whole_group=whole_group, reason=why, item_ids=ids),
         )
 
     def confirm(self, *, reason: str | None = None, item_ids: Sequence[int] | None = None) -> None:
         """Accept the near-match suggestion of the selection (or ``item_ids``)."""
-        ids = list(item_ids) if item_ids is not None else self._selected_ids()
+        ids = self._targets(item_ids, "Select a suggestion to confirm.")
         if not ids:
-            self.message.emit("Select a suggestion to confirm.")
             return
         session = self._session
 
@@ -128,10 +126,29 @@ class GradingController(QObject):
             outcome = grading.confirm(session, ids, reason=reason)
             return outcome, grades_of(session, outcome.graded + outcome.unchanged)
 
+        label = f"confirm {self._items(ids)}"
+        self._submit(job, label, ids, False, lambda why: self.confirm(reason=why, item_ids=ids))
+
+    def _targets(self, item_ids: Sequence[int] | None, hint: str) -> list[int]:
+        """``item_ids``, or else the selected items; says ``hint`` when there are none."""
+        ids = list(item_ids) if item_ids is not None else self._selected_ids()
+        if not ids:
+            self.message.emit(hint)
+        return ids
+
+    def _submit(
+        self,
+        job: Callable[[], tuple[grading.GradeOutcome, Grades]],
+        label: str,
+        ids: list[int],
+        whole_group: bool,
+        retry: Callable[[str], None],
+    ) -> None:
+        """Run a grading ``job`` on the writer; a refusal for want of a reason can ``retry``."""
         self._writer.submit(
             job,
-            lambda result: self._graded(f"confirm {self._items(ids)}", ids, False, result),
-            lambda exc: self._refused(exc, lambda why: self.confirm(reason=why, item_ids=ids)),
+            lambda result: self._graded(label, ids, whole_group, result),
+            lambda exc: self._refused(exc, retry),
         )
 
     def undo(self) -> None:

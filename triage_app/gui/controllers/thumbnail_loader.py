@@ -18,6 +18,7 @@ from collections import OrderedDict, deque
 from collections.abc import Callable
 
 from triage_app.gui.qt import QImage, QObject, Signal, Slot
+from triage_app.gui.workers import start_threads
 from triage_app.media.blur import RawImage, blurred_tile, reveal_image
 
 Fetch = Callable[[int], bytes | None]
@@ -79,12 +80,7 @@ class ThumbnailLoader(QObject):
         self._outstanding = 0
         self._stopping = False
         self._done.connect(self._collect)
-        self._threads = [
-            threading.Thread(target=self._work, name=f"thumbnails-{i}", daemon=True)
-            for i in range(threads)
-        ]
-        for thread in self._threads:
-            thread.start()
+        self._threads = start_threads(self._work, "thumbnails", threads)
 
     # -- GUI thread -------------------------------------------------------------------
 

@@ -143,11 +143,9 @@ class BlindGradingDialog(ReaderDialog):
     def reload(self) -> None:
         """Read the blind worklist (reader thread)."""
         session, round_id = self.session, self.round_id
-        self.reader.submit(lambda: qa.blind_worklist(session, round_id), self._loaded, self._failed)
+        self.read_then(lambda: qa.blind_worklist(session, round_id), self._loaded)
 
     def _loaded(self, result: tuple[BlindRound, list[BlindItem]]) -> None:
-        if self._closed:
-            return
         self.round, self.items = result
         row = max(0, self.list.currentRow())
         self.list.blockSignals(True)
@@ -190,15 +188,14 @@ class BlindGradingDialog(ReaderDialog):
         if not 0 <= row < len(self.items):
             return
         item_id, session, cells = self.items[row].item_id, self.session, self.cells
-        self.reader.submit(
+        self.read_then(
             lambda: load_image(session.thumbnail, item_id, reveal=False, cells=cells),
             lambda image: self._show_tile(item_id, image),
-            self._failed,
         )
 
     def _show_tile(self, item_id: int, image: QImage | None) -> None:
         item = self.current()
-        if self._closed or item is None or item.item_id != item_id:
+        if item is None or item.item_id != item_id:
             return
         self._tile = image
         self._paint(image)
@@ -282,15 +279,11 @@ class BlindGradingDialog(ReaderDialog):
         if item is None:
             return
         session, round_id, item_id = self.session, self.round_id, item.item_id
-        self.writer.submit(
-            lambda: qa.record_second_grade(session, round_id, item_id, code),
-            self._graded,
-            self._failed,
+        self.write_then(
+            lambda: qa.record_second_grade(session, round_id, item_id, code), self._graded
         )
 
     def _graded(self, progress: BlindProgress) -> None:
-        if self._closed:
-            return
         self.items = [
             BlindItem(i.position, i.item_id, i.exhibit, i.media_type, progress.category)
             if i.item_id == progress.item_id

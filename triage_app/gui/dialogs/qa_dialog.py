@@ -15,6 +15,8 @@ Reads run on the dialog's reader thread, writes on the window's writer.
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 from triage_app.case.session import CaseSession
 from triage_app.gui.dialogs.qa_sample_form import SampleForm
 from triage_app.gui.dialogs.qa_text import (
@@ -152,11 +154,9 @@ class QaDialog(ReaderDialog):
             accounts = [a.label for a in session.accounts() if a.active]
             return rounds, accounts, session.summary().exhibits
 
-        self.reader.submit(read, self._loaded, self._failed)
+        self.read_then(read, self._loaded)
 
     def _loaded(self, result: tuple[list[RoundRow], list[str], list[str]]) -> None:
-        if self._closed:
-            return
         self.rounds, accounts, exhibits = result
         self.form.set_accounts(accounts, self.session.actor)
         self.form.set_exhibits(exhibits)
@@ -194,23 +194,10 @@ class QaDialog(ReaderDialog):
             return
         session = self.session
         self.status.setText("Drawing the sample…")
-        self.writer.submit(
-            lambda: qa.draw_sample(
-                session,
-                examiner=c.examiner,
-                second_grader=c.second_grader,
-                percent=c.percent,
-                counts=c.counts,
-                seed=c.seed,
-                exhibit=c.exhibit,
-            ),
-            self._drawn,
-            self._failed,
-        )
+        # The form's fields are draw_sample's keyword arguments.
+        self.write_then(lambda: qa.draw_sample(session, **asdict(c)), self._drawn)
 
     def _drawn(self, result: SampleDraw) -> None:
-        if self._closed:
-            return
         self.status.setText(drawn_text(result))
         self.drawn.emit(result)
         self.reload()
@@ -223,10 +210,10 @@ class QaDialog(ReaderDialog):
         if round_id is None:
             return
         session = self.session
-        self.reader.submit(lambda: qa.qa_report(session, round_id), self._show_report, self._failed)
+        self.read_then(lambda: qa.qa_report(session, round_id), self._show_report)
 
     def _show_report(self, report: QaReport) -> None:
-        if self._closed or report.round.id != self.selected_round():
+        if report.round.id != self.selected_round():
             return
         self.report = report
         self.summary.setText(report_html(report))
@@ -262,15 +249,11 @@ class QaDialog(ReaderDialog):
             self._failed(ValueError("give the reason for the final grade"))
             return
         session, code = self.session, str(self.final.currentData())
-        self.writer.submit(
-            lambda: qa.adjudicate(session, round_id, item, code, reason),
-            self._adjudicated,
-            self._failed,
+        self.write_then(
+            lambda: qa.adjudicate(session, round_id, item, code, reason), self._adjudicated
         )
 
     def _adjudicated(self, result: Adjudication) -> None:
-        if self._closed:
-            return
         self.status.setText(adjudicated_text(result))
         self.reason.clear()
         self.adjudicated.emit(result)

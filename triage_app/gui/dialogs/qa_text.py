@@ -38,8 +38,9 @@ def category_rows(report: QaReport) -> list[tuple[object, ...]]:
 def queue_rows(report: QaReport) -> list[tuple[object, ...]]:
     """The disagreements, as rows of the adjudication queue."""
     return [
-        (d.item_id, f"{d.first_category} ({d.first_source}, {d.first_user})", d.second_category,
-         d.current_category or "-", d.final_category or "OPEN", d.reason or "")
+        (d.item_id, f"{d.pair.first_category} ({d.pair.first_source}, {d.pair.first_user})",
+         d.second_category, d.current_category or "-", d.final_category or "OPEN",
+         d.pair.adjudication_reason or "")
         for d in report.disagreements
     ]  # fmt: skip
 

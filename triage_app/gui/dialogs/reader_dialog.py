@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from triage_app.case.session import CaseSession
 from triage_app.gui.qt import QCloseEvent, QDialog, Qt, QWidget, Signal
 from triage_app.gui.widgets.forms import error_text
-from triage_app.gui.workers import JobQueue
+from triage_app.gui.workers import Failed, JobQueue
 
 
 class ReaderDialog(QDialog):
@@ -16,7 +19,9 @@ class ReaderDialog(QDialog):
     the window manager or the main window all end in :meth:`shutdown`, after
     which late results are dropped (``_closed``). Subclasses set
     :attr:`READER`, :attr:`SIZE` and :attr:`OWN_WINDOW` and may override
-    :meth:`before_shutdown` and :meth:`show_failure`.
+    :meth:`before_shutdown` and :meth:`show_failure`. :meth:`read_then` and
+    :meth:`write_then` run a job and hand its result to a callback only while the
+    window is open.
 
     Signals:
         failed(str): something was refused or failed (also shown in the window).
@@ -42,6 +47,24 @@ class ReaderDialog(QDialog):
         self.writer = writer
         self.reader = JobQueue(self.READER, threads=1, parent=self)
         self._closed = False
+
+    def read_then(self, job: Callable[[], Any], done: Callable[[Any], object]) -> None:
+        """Run ``job`` on the reader; ``done`` gets its result unless the window closed first."""
+        self.reader.submit(job, self._while_open(done), self._failed)
+
+    def write_then(
+        self, job: Callable[[], Any], done: Callable[[Any], object], failed: Failed | None = None
+    ) -> None:
+        """Run ``job`` on the writer; ``done`` (or ``failed``, by default :meth:`_failed`)
+        gets its outcome unless the window closed first."""
+        self.writer.submit(job, self._while_open(done), self._while_open(failed or self._failed))
+
+    def _while_open(self, callback: Callable[[Any], object]) -> Callable[[Any], None]:
+        def call(value: Any) -> None:
+            if not self._closed:
+                callback(value)
+
+        return call
 
     def before_shutdown(self) -> None:
         """Hook: stop timers, end a reveal... (runs once, before the reader stops)."""

@@ -142,14 +142,12 @@ class SignOffDialog(ReaderDialog):
         token, session, exhibit = self._token, self.session, self.exhibit()
         self.sign_button.setEnabled(False)
         self.details.setHtml("<p>Reading the case…</p>")
-        self.reader.submit(
-            lambda: signoff.preview(session, exhibit),
-            lambda p: self._show_preview(token, p),
-            self._failed,
+        self.read_then(
+            lambda: signoff.preview(session, exhibit), lambda p: self._show_preview(token, p)
         )
 
     def _show_preview(self, token: int, p: SignOffPreview) -> None:
-        if self._closed or token != self._token:
+        if token != self._token:
             return
         if not self._exhibits_listed and p.exhibit is None:
             self._exhibits_listed = True
@@ -166,15 +164,9 @@ class SignOffDialog(ReaderDialog):
         session, exhibit, note = self.session, self.exhibit(), self.note.text()
         self.sign_button.setEnabled(False)
         self.status.setText("Signing off…")
-        self.writer.submit(
-            lambda: signoff.sign_off(session, exhibit=exhibit, note=note),
-            self._signed,
-            self._failed,
-        )
+        self.write_then(lambda: signoff.sign_off(session, exhibit=exhibit, note=note), self._signed)
 
     def _signed(self, result: SignOffResult) -> None:
-        if self._closed:
-            return
         row = result.sign_off
         self.status.setText(
             f"Signed off {row.object} as {row.user}: audit entry {row.audit_seq}; head "

@@ -167,11 +167,9 @@ class SupervisorView(ReaderDialog):
     def refresh(self) -> None:
         """Read and verify the log again (reader thread)."""
         session = self.session
-        self.reader.submit(lambda: audit_view.load_review(session), self._loaded, self._failed)
+        self.read_then(lambda: audit_view.load_review(session), self._loaded)
 
     def _loaded(self, review: AuditReview) -> None:
-        if self._closed:
-            return
         self.review = review
         self._show_verdict(review)
         self.filters.set_choices(review.users, review.actions)
@@ -218,16 +216,14 @@ class SupervisorView(ReaderDialog):
             return
         self._token += 1
         token, flt = self._token, self.current_filter()
-        self.reader.submit(
-            lambda: _filtered(review, flt),
-            lambda result: self._show(token, flt, *result),
-            self._failed,
+        self.read_then(
+            lambda: _filtered(review, flt), lambda result: self._show(token, flt, *result)
         )
 
     def _show(
         self, token: int, flt: AuditFilter, rows: list[AuditRow], stats: list[ExaminerStats]
     ) -> None:
-        if self._closed or token != self._token or self.review is None:
+        if token != self._token or self.review is None:
             return
         first_bad = self.review.verdict.first_bad
         self.model.set_rows(rows, first_bad)
@@ -263,15 +259,13 @@ class SupervisorView(ReaderDialog):
         session, flt = self.session, self.current_filter()
         self._set_busy(True)
         self.message.setText(f"Exporting to {path}…")
-        self.writer.submit(
+        self.write_then(
             lambda: audit_view.export_filtered(session, flt, fmt, path),
             self._exported,
             self._export_failed,
         )
 
     def _exported(self, result: AuditExport) -> None:
-        if self._closed:
-            return
         self._set_busy(False)
         self.message.setText(
             f"Wrote {result.entries:,} entries to {result.path.name} ({result.format}); "
@@ -282,8 +276,6 @@ class SupervisorView(ReaderDialog):
         self.refresh()
 
     def _export_failed(self, exc: BaseException) -> None:
-        if self._closed:
-            return
         self._set_busy(False)
         text = f"Not exported: {exc}"
         self.message.setText(text)

@@ -97,11 +97,17 @@ class SupervisionWindows(QObject):
         setattr(self, attr, made)
         return made, True
 
-    def open_supervisor_view(self, session: CaseSession | None) -> None:
-        """Open (or raise) the supervisor view of the audit trail."""
-        opened = self._open("supervisor_view", session, "the supervisor view", self._new_view)
+    def _open_or_raise(
+        self, attr: str, session: CaseSession | None, what: str, make: Callable[[CaseSession], W]
+    ) -> None:
+        """Show the window kept in ``attr`` (made by ``make`` if need be), or raise it."""
+        opened = self._open(attr, session, what, make)
         if opened is not None:
             self._show(opened[0])
+
+    def open_supervisor_view(self, session: CaseSession | None) -> None:
+        """Open (or raise) the supervisor view of the audit trail."""
+        self._open_or_raise("supervisor_view", session, "the supervisor view", self._new_view)
 
     def _new_view(self, session: CaseSession) -> SupervisorView:
         view = SupervisorView(session, self._writer, self._parent)
@@ -112,9 +118,7 @@ class SupervisionWindows(QObject):
 
     def open_qa(self, session: CaseSession | None) -> None:
         """Open (or raise) the QA panel: sampling, agreement, adjudication."""
-        opened = self._open("qa_dialog", session, "blind second grading", self._new_qa)
-        if opened is not None:
-            self._show(opened[0])
+        self._open_or_raise("qa_dialog", session, "blind second grading", self._new_qa)
 
     def _new_qa(self, session: CaseSession) -> QaDialog:
         dialog = QaDialog(session, self._writer, self._parent)

@@ -6,10 +6,10 @@ from sqlalchemy import ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from triage_app.storage.models import accounts, case
-from triage_app.storage.models.base import Base
+from triage_app.storage.models.base import Base, WrittenBy
 
 
-class Grade(Base):
+class Grade(WrittenBy, Base):
     """The current grade of an item."""
 
     __tablename__ = "grades"
@@ -17,13 +17,11 @@ class Grade(Base):
     item_id: Mapped[int] = mapped_column(ForeignKey("items.id"), primary_key=True)
     category: Mapped[str] = mapped_column(String(40))
     source: Mapped[str] = mapped_column(String(60))
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    time_utc: Mapped[str] = mapped_column(String(40))
     reason: Mapped[str | None] = mapped_column(Text)
     propagated_from: Mapped[int | None] = mapped_column(Integer)
 
 
-class GradeChange(Base):
+class GradeChange(WrittenBy, Base):
     """One change to an item's grade: old and new value, who, when, why."""
 
     __tablename__ = "grade_history"
@@ -35,13 +33,11 @@ class GradeChange(Base):
     old_source: Mapped[str | None] = mapped_column(String(60))
     new_category: Mapped[str | None] = mapped_column(String(40))
     new_source: Mapped[str | None] = mapped_column(String(60))
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    time_utc: Mapped[str] = mapped_column(String(40))
     reason: Mapped[str | None] = mapped_column(Text)
     audit_seq: Mapped[int | None] = mapped_column(Integer)
 
 
-class PartGrade(Base):
+class PartGrade(WrittenBy, Base):
     """The grade of one part (frame, page or segment) of a multi-part item."""
 
     __tablename__ = "part_grades"
@@ -49,8 +45,6 @@ class PartGrade(Base):
     item_id: Mapped[int] = mapped_column(ForeignKey("items.id"), primary_key=True)
     part: Mapped[int] = mapped_column(Integer, primary_key=True)
     category: Mapped[str] = mapped_column(String(40))
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    time_utc: Mapped[str] = mapped_column(String(40))
 
 
 #: The tables these foreign keys point at must be mapped too (flush sorts by them).

@@ -14,7 +14,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from triage_app.storage.models import accounts, case, review
-from triage_app.storage.models.base import Base
+from triage_app.storage.models.base import Base, WrittenBy
 
 
 class QaRound(Base):
@@ -61,41 +61,42 @@ class QaItem(Base):
     first_time: Mapped[str] = mapped_column(String(40))
 
 
-class QaSecondGrade(Base):
+def _sampled_item() -> tuple[ForeignKeyConstraint]:
+    """``__table_args__``: the row is about an item of a sample (a constraint per table)."""
+    return (
+        ForeignKeyConstraint(["round_id", "item_id"], ["qa_items.round_id", "qa_items.item_id"]),
+    )
+
+
+class _SampledItemAnswer(WrittenBy):
+    """Mixin: an account's category for an item of a QA round's sample (``qa_items``)."""
+
+    round_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    item_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    category: Mapped[str] = mapped_column(String(40))
+
+
+class QaSecondGrade(_SampledItemAnswer, Base):
     """The second grader's blind grade of a sampled item (not a grade of the item)."""
 
     __tablename__ = "qa_second_grades"
-    __table_args__ = (
-        ForeignKeyConstraint(["round_id", "item_id"], ["qa_items.round_id", "qa_items.item_id"]),
-    )
+    __table_args__ = _sampled_item()
 
-    round_id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    item_id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    category: Mapped[str] = mapped_column(String(40))
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    time_utc: Mapped[str] = mapped_column(String(40))
     audit_seq: Mapped[int | None] = mapped_column(Integer)
 
 
-class QaAdjudication(Base):
+class QaAdjudication(_SampledItemAnswer, Base):
     """A supervisor's final grade for a disagreement of a QA round, and why."""
 
     __tablename__ = "qa_adjudications"
-    __table_args__ = (
-        ForeignKeyConstraint(["round_id", "item_id"], ["qa_items.round_id", "qa_items.item_id"]),
-    )
+    __table_args__ = _sampled_item()
 
-    round_id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    item_id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    category: Mapped[str] = mapped_column(String(40))
     reason: Mapped[str] = mapped_column(Text)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    time_utc: Mapped[str] = mapped_column(String(40))
     grade_audit_seq: Mapped[int | None] = mapped_column(Integer)
     audit_seq: Mapped[int | None] = mapped_column(Integer)
 
 
-class SignOffRecord(Base):
+class SignOffRecord(WrittenBy, Base):
     """A supervisor's sign-off of an exhibit or of the whole case."""
 
     __tablename__ = "sign_offs"
@@ -103,8 +104,6 @@ class SignOffRecord(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     scope: Mapped[str] = mapped_column(String(10))
     exhibit_id: Mapped[int | None] = mapped_column(ForeignKey("exhibits.id"))
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    time_utc: Mapped[str] = mapped_column(String(40))
     head_seq: Mapped[int] = mapped_column(Integer)
     head_hash: Mapped[str] = mapped_column(String(64))
     counts: Mapped[str] = mapped_column(Text)
