@@ -98,7 +98,11 @@ def write_evidence(root: Path, seed: int) -> tuple[Path, Path]:
 def _synthetic_exhibit(store: CaseStore, actor: str) -> None:
     exhibit = store.exhibit_for_ingest("OP/3", b"/nonexistent/op3")
     run = store.start_run(
-        exhibit, workers=1, versions={"pillow": "t", "imagehash": "t"}, actor=actor, source="/x"
+        exhibit,
+        workers=1,
+        versions={"pillow": "t", "imagehash": "t"},
+        actor=actor,
+        source="/nonexistent/op3",
     )
     store.add_records(
         exhibit,

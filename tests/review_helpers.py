@@ -14,7 +14,11 @@ def add_items(store: CaseStore, count: int, *, media_type: str = "image") -> lis
     """Record ``count`` synthetic hashed items; return their ids."""
     exhibit = store.exhibit_for_ingest("T/1", b"/nonexistent/source")
     run = store.start_run(
-        exhibit, workers=1, versions={"pillow": "t", "imagehash": "t"}, actor="E", source="/x"
+        exhibit,
+        workers=1,
+        versions={"pillow": "t", "imagehash": "t"},
+        actor="E",
+        source="/nonexistent/source",
     )
     records = [
         FileRecord(

@@ -246,7 +246,11 @@ def test_an_unfinished_ingest_is_refused_or_marked(case: Path, tmp_path: Path) -
     with CaseSession.sign_in(case, TEST_USER, TEST_PASSWORD) as session:
         exhibit = session.store.exhibit_for_ingest("OP/4", b"/nonexistent/op4")
         session.store.start_run(
-            exhibit, workers=1, versions={"pillow": "t", "imagehash": "t"}, actor="E", source="/x"
+            exhibit,
+            workers=1,
+            versions={"pillow": "t", "imagehash": "t"},
+            actor="E",
+            source="/nonexistent/op4",
         )
         with pytest.raises(ReportError, match="OP/4: the last ingest did not finish"):
             export_report(session, "html", tmp_path / "r.html")

@@ -122,7 +122,7 @@ def test_a_case_sign_off_covers_every_exhibit(store: CaseStore) -> None:
     ids = add_items(store, 2)
     other = store.exhibit_for_ingest("T/2", b"/nonexistent/other")
     run = store.start_run(other, workers=1, versions={"pillow": "t", "imagehash": "t"},
-                          actor="E", source="/y")  # fmt: skip
+                          actor="E", source="/nonexistent/other")  # fmt: skip
     store.close()
     with sign(store.case_dir, "E") as s:
         s.review.add_account(name=SUPER, badge="SS3", role="supervisor",
@@ -143,3 +143,23 @@ def _hash(session: CaseSession, login: str) -> str:
     found = session.review.find_account(login)
     assert found is not None
     return found[1]
+
+
+def test_a_supervisor_cannot_sign_off_what_they_graded(
+    qa_case: tuple[Path, list[int]],
+) -> None:
+    """Separation of duties: grading an item of the exhibit bars its sign-off by that person;
+    adjudicating a QA disagreement (the supervisor's own job) does not."""
+    case, ids = qa_case
+    got = draw(case, counts={"A": 1}, seed=1)
+    second_grade(case, got.round_id, {got.items[0]: "B"})
+    with sign(case, SUPER) as s:
+        from triage_app.supervision import qa
+
+        qa.adjudicate(s, got.round_id, got.items[0], "B", "second look agrees with B")
+        signoff.sign_off(s, exhibit="T/1")  # adjudication is not grading
+        grading.grade(s, [ids[20]], "C", reason="the supervisor graded one")
+        with pytest.raises(signoff.PermissionDeniedError, match="cannot sign off their own"):
+            signoff.sign_off(s, exhibit="T/1")
+        with pytest.raises(signoff.PermissionDeniedError, match=str(ids[20])):
+            signoff.sign_off(s)

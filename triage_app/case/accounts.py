@@ -12,10 +12,14 @@ __all__ = ["Account", "add_account"]
 def add_account(
     session: CaseSession, *, name: str, badge: str | None, role: str, password: str
 ) -> Account:
-    """Add an account (logged as ``user added``); a second supervisor needs a supervisor."""
+    """Add an account (logged as ``user added``).
+
+    Only a supervisor adds a supervisor: the first one is made with the case
+    (see :mod:`triage_app.case.cases`), never by an examiner afterwards.
+    """
     if role not in ROLES:
         raise TriageError(f"unknown role {role!r}; choose one of {', '.join(ROLES)}")
-    if role == SUPERVISOR and session.review.count_users(SUPERVISOR) > 0:
+    if role == SUPERVISOR:
         session.require_role(SUPERVISOR, "adding a supervisor account")
     try:
         return session.review.add_account(

@@ -8,20 +8,45 @@ opening and closing the case are logged too.
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 
 from triage_app import audit
 from triage_app.audit import AuditNote
 from triage_app.case.password_check import PendingSignIn
 from triage_app.config.schemes import Scheme, load_scheme
-from triage_app.domain.accounts import Account, check_password
+from triage_app.domain.accounts import Account, check_password, sign_in_delay
 from triage_app.domain.errors import PermissionDeniedError, SignInError
 from triage_app.domain.records import CaseSummary
 from triage_app.files.output_target import Protected, ProtectedNames
 from triage_app.storage.case_store import CASE_DB, CASE_MARKER, CaseStore
 from triage_app.storage.report_queries import exhibits
 from triage_app.storage.review_store import ReviewStore
+
+#: The refusal reason of an attempt made before the account's wait was over.
+THROTTLED = "throttled: too many failed attempts"
+
+
+def _refuse_while_throttled(review: ReviewStore, label: str, login: str, client: str) -> None:
+    """After repeated failures an account waits before its next attempt (logged)."""
+    history = [
+        (ok, why, datetime.strptime(when, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC).timestamp())
+        for ok, why, when in review.sign_in_history(label)
+    ]
+    wait = sign_in_delay(history, time.time())
+    if wait <= 0:
+        return
+    note = AuditNote(
+        audit.SIGN_IN_REFUSED,
+        f"account {label}",
+        {"reason": THROTTLED, "client": client, "login": login, "wait_s": round(wait, 1)},
+    )
+    review.record(login, [note])
+    raise SignInError(
+        f"sign-in refused for {login!r}: too many failed attempts; try again in {wait:.0f} s"
+    )
 
 
 class CaseSession:
@@ -90,6 +115,8 @@ class CaseSession:
         try:
             review = ReviewStore(store)
             found = review.find_account(login)
+            if found is not None:
+                _refuse_while_throttled(review, found[0].label, login, client)
             if pending is None or (pending.login, pending.password) != (login, password):
                 pending = None
             checked = found is not None and (
@@ -99,16 +126,14 @@ class CaseSession:
                 why = "unknown account" if found is None else "wrong password"
                 if found is not None and not found[0].active:
                     why = "account disabled"
-                review.record(
-                    login,
-                    [
-                        AuditNote(
-                            audit.SIGN_IN_REFUSED,
-                            f"account {login}",
-                            {"reason": why, "client": client},
-                        )
-                    ],
+                # Filed under the account (when there is one), where the delay counts them.
+                named = found[0].label if found is not None else login
+                note = AuditNote(
+                    audit.SIGN_IN_REFUSED,
+                    f"account {named}",
+                    {"reason": why, "client": client, "login": login},
                 )
+                review.record(login, [note])
                 raise SignInError(f"sign-in refused for {login!r}: {why}")
             account, summary = found[0], store.summary()
             review.record(

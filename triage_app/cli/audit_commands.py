@@ -57,12 +57,21 @@ def cmd_verify(args: argparse.Namespace) -> int:
     with open_session(args) as session:
         # Verify what was there before this command signed in, plus its own entries.
         verdict = verify_trail(session, expect)
+    chain = verdict.chain
+    for note in verdict.notes:
+        print(f"note: {note}")
     if verdict.ok:
-        print(f"audit trail intact: {verdict.entries} entries")
-        print(f"head {verdict.head_seq} {verdict.head_hash}")
+        print(f"audit trail intact: {chain.entries} entries; the case agrees with it")
+        print(f"head {chain.head_seq} {chain.head_hash}")
         return 0
-    print(f"AUDIT TRAIL BROKEN at entry {verdict.first_bad}: {verdict.problem}")
-    print(f"last good head {verdict.head_seq} {verdict.head_hash}")
+    if not chain.ok:
+        print(f"AUDIT TRAIL BROKEN at entry {chain.first_bad}: {chain.problem}")
+        print(f"last good head {chain.head_seq} {chain.head_hash}")
+        return 1
+    print(f"THE CASE DIFFERS FROM ITS AUDIT TRAIL: {verdict.differences[0]}")
+    for difference in verdict.differences[1:20]:
+        print(f"  also {difference}")
+    print(f"audit trail intact: {chain.entries} entries; head {chain.head_seq} {chain.head_hash}")
     return 1
 
 

@@ -12,6 +12,9 @@ from triage_app.domain import accounts
 from triage_app.domain.accounts import PASSWORD_ENV, ROLES
 from triage_app.domain.options import SCHEME_IDS
 
+#: Where ``case create --supervisor`` takes the supervisor's password from.
+SUPERVISOR_PASSWORD_ENV = "TRIAGE_SUPERVISOR_PASSWORD"
+
 
 def register(sub: Any) -> None:
     """Add the ``case`` and ``user`` command groups."""
@@ -30,6 +33,13 @@ def register(sub: Any) -> None:
         "--database-url",
         help="keep the case in a lab database (SQLAlchemy URL) instead of SQLite in the folder",
     )
+    create.add_argument(
+        "--supervisor",
+        metavar="NAME",
+        help=f"also make NAME the case's supervisor (password from ${SUPERVISOR_PASSWORD_ENV} "
+        "or a prompt): only a supervisor can add another one later",
+    )
+    create.add_argument("--supervisor-id", metavar="ID", help="the supervisor's ID")
     create.set_defaults(func=cmd_create)
 
     finish(
@@ -52,9 +62,16 @@ def register(sub: Any) -> None:
 
 def cmd_create(args: argparse.Namespace) -> int:
     """Create a case."""
-    from triage_app.case.cases import create_case
+    from triage_app.case.cases import NamedSupervisor, create_case
 
     password = new_password(PASSWORD_ENV, args.examiner)
+    supervisor = None
+    if args.supervisor:
+        supervisor = NamedSupervisor(
+            args.supervisor,
+            new_password(SUPERVISOR_PASSWORD_ENV, args.supervisor),
+            args.supervisor_id,
+        )
     summary = create_case(
         args.case_dir,
         reference=args.ref,
@@ -64,9 +81,12 @@ def cmd_create(args: argparse.Namespace) -> int:
         role=args.role,
         scheme=args.scheme,
         database_url=args.database_url,
+        supervisor=supervisor,
     )
     print(f"created case {summary.reference} ({summary.scheme} scheme) in {args.case_dir}")
     print(f"first account: {args.examiner} ({args.role})")
+    if supervisor is not None:
+        print(f"supervisor: {supervisor.name}")
     return 0
 
 

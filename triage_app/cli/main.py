@@ -23,6 +23,7 @@ from triage_app.cli import (
     qa_commands,
     report_commands,
     review_commands,
+    safe_output,
     supervision_commands,
 )
 from triage_app.cli.argtypes import OneLineParser
@@ -66,6 +67,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(argv: Sequence[str] | None) -> int:
+    if argv is None:  # the real command (not a test calling main(args) in-process)
+        safe_output.install()
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

@@ -13,7 +13,9 @@ class ProgressBar:
     """Renders ``Progress`` snapshots on one terminal line."""
 
     def __init__(self, stream: TextIO | None = None, enabled: bool | None = None) -> None:
-        self.stream = stream or sys.stderr
+        given = stream or sys.stderr
+        # The bar redraws its line with a carriage return: it writes to the raw stream.
+        self.stream: TextIO = getattr(given, "raw", given)
         self.enabled = self.stream.isatty() if enabled is None else enabled
         self._shown = False
 

@@ -11,11 +11,17 @@ import os
 from pathlib import Path
 from typing import Any
 
+from triage_app.domain import safe_json
+from triage_app.domain.errors import TriageError
 from triage_app.files.atomic import atomic_write_bytes
 
 APP_NAME = "triage-workstation"
 HOME_ENV = "TRIAGE_HOME"
 LIBRARY_FILE = "hashsets.db"
+
+
+class SettingsError(TriageError, OSError):
+    """The settings file cannot be read (an OSError too, for callers that fall back)."""
 
 
 def user_home() -> Path:
@@ -45,11 +51,11 @@ def load_settings() -> dict[str, Any]:
     """Read user settings; a missing file means defaults."""
     path = settings_path()
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = safe_json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         return {}
     except (OSError, ValueError) as exc:
-        raise OSError(f"cannot read settings file {path}: {exc}") from exc
+        raise SettingsError(f"cannot read the settings file {path}: {exc}") from None
     return data if isinstance(data, dict) else {}
 
 

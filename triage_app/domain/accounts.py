@@ -19,6 +19,12 @@ PASSWORD_ENV = "TRIAGE_PASSWORD"
 _N, _R, _P = 2**15, 8, 1
 _MAXMEM = 64 * 1024 * 1024
 MIN_PASSWORD_LENGTH = 4
+#: Failed sign-ins allowed in a row before each further attempt must wait.
+THROTTLE_AFTER = 3
+#: The longest wait imposed between attempts (seconds).
+MAX_SIGN_IN_DELAY = 900.0
+#: Refusals that count towards the delay (a refusal for waiting does not).
+COUNTED_REFUSALS = ("wrong password", "account disabled")
 
 
 def account_label(name: str, badge: str | None) -> str:
@@ -66,3 +72,23 @@ class Account:
     def label(self) -> str:
         """How the account appears in the audit log: 'Name (badge)'."""
         return account_label(self.name, self.badge)
+
+
+def sign_in_delay(history: list[tuple[bool, str | None, float]], now: float) -> float:
+    """Seconds an account must still wait before its next sign-in attempt.
+
+    ``history`` holds its latest attempts, newest first, as ``(succeeded,
+    refusal reason, unix time)``. After :data:`THROTTLE_AFTER` failed attempts
+    in a row, each further one waits twice as long as the last: 1 s, 2 s, 4 s,
+    ... up to :data:`MAX_SIGN_IN_DELAY`.
+    """
+    failures: list[float] = []
+    for succeeded, reason, when in history:
+        if succeeded:
+            break
+        if reason in COUNTED_REFUSALS:
+            failures.append(when)
+    if len(failures) < THROTTLE_AFTER:
+        return 0.0
+    wait = min(2.0 ** (len(failures) - THROTTLE_AFTER), MAX_SIGN_IN_DELAY)
+    return max(0.0, failures[0] + wait - now)

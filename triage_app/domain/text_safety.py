@@ -10,7 +10,10 @@ losslessly (JSON keeps the raw value, ``path_hex`` the raw bytes); what is
 
 from __future__ import annotations
 
+import csv
 import unicodedata
+from collections.abc import Iterable
+from typing import TextIO
 
 #: Characters that reorder or hide text: bidi embeddings, overrides, isolates, marks.
 BIDI_CONTROLS = frozenset(
@@ -53,3 +56,20 @@ def csv_cell(value: object) -> object:
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
+
+
+class SafeCsvWriter:
+    """A ``csv.writer`` whose every cell goes through :func:`csv_cell` (for every CSV
+    this program writes: reports, hash lists, audit exports)."""
+
+    def __init__(self, out: TextIO) -> None:
+        self._writer = csv.writer(out, lineterminator="\n")
+
+    def writerow(self, row: Iterable[object]) -> None:
+        """Write one row, its text cells neutralised."""
+        self._writer.writerow([csv_cell(cell) for cell in row])
+
+    def writerows(self, rows: Iterable[Iterable[object]]) -> None:
+        """Write rows, their text cells neutralised."""
+        for row in rows:
+            self.writerow(row)

@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Iterator
 from typing import Any, Final, NoReturn, TextIO
 
+from triage_app.domain.safe_json import DECODER_OPTIONS, JsonLimitError
 from triage_app.hashsets.model import HashListError
 
 #: Characters read from the file at a time.
@@ -40,7 +41,8 @@ class JsonStream:
         self._stream = stream
         self._source = source
         self._chunk = CHUNK if chunk is None else chunk
-        self._decoder = json.JSONDecoder()
+        # Repeated keys, absurd numbers and NaN/Infinity are refused, with their place.
+        self._decoder = json.JSONDecoder(**DECODER_OPTIONS)
         self._line_base = 1
         self.buf = ""
         self.pos = 0
@@ -123,6 +125,10 @@ class JsonStream:
         while True:
             try:
                 value, end = self._decoder.raw_decode(self.buf, self.pos)
+            except RecursionError:
+                self.fail("a value is nested too deeply")
+            except JsonLimitError as exc:
+                self.fail(str(exc))
             except json.JSONDecodeError as exc:
                 cut = exc.msg.startswith("Unterminated") or exc.pos >= len(self.buf) - 8
                 if not cut or self.eof:
@@ -158,9 +164,17 @@ class JsonStream:
             yield None
 
     def object_keys(self) -> Iterator[str]:
-        """Keys of the object at the current position; read each value before the next key."""
+        """Keys of the object at the current position; read each value before the next key.
+
+        A key given twice in the object stops the parse: which value counts would be a guess.
+        """
+        seen: set[str] = set()
         for _ in self._members("{", "}"):
+            start = self.pos
             key = self.key()
+            if key in seen:
+                self.fail(f"the key {key!r} appears twice in one object", start)
+            seen.add(key)
             self.expect(":")
             yield key
 

@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from triage_app.domain import safe_json
 from triage_app.files.atomic import atomic_write_bytes
 from triage_app.matching.bits import I64, U64
 from triage_app.matching.hamming_index import HammingIndex
@@ -137,7 +138,7 @@ class SetIndex:
     @classmethod
     def load(cls, folder: Path) -> SetIndex:
         """Memory-map an index written by :meth:`save`."""
-        manifest = json.loads((folder / "manifest.json").read_text())
+        manifest = safe_json.loads((folder / "manifest.json").read_text())
         if manifest.get("version") != FORMAT_VERSION:
             raise ValueError(f"{folder}: index format {manifest.get('version')} is not supported")
         index = cls()

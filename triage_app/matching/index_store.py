@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from triage_app.domain import safe_json
 from triage_app.domain.errors import TriageError
 from triage_app.files.digest import file_sha256
 from triage_app.matching.planner import MAX_WIDTH
@@ -121,7 +122,7 @@ def save_index(index: IndexParts, path: Path, *, overwrite: bool = False) -> Non
 def _is_index_folder(path: Path) -> bool:
     """Whether ``path`` holds a manifest of this format (any version)."""
     try:
-        manifest = json.loads((path / MANIFEST).read_text(encoding="utf-8"))
+        manifest = safe_json.loads((path / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return False
     return isinstance(manifest, dict) and manifest.get("format") == FORMAT_NAME
@@ -129,7 +130,7 @@ def _is_index_folder(path: Path) -> bool:
 
 def _read_manifest(path: Path) -> dict[str, Any]:
     try:
-        manifest = json.loads((path / MANIFEST).read_text(encoding="utf-8"))
+        manifest = safe_json.loads((path / MANIFEST).read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise IndexFormatError(f"{path} is not a hash index: no {MANIFEST}") from None
     except (OSError, ValueError) as err:

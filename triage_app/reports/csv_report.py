@@ -38,9 +38,9 @@ in a spreadsheet as text, not by double-clicking.
 
 from __future__ import annotations
 
-import csv
 import io
 
+from triage_app.domain.text_safety import SafeCsvWriter
 from triage_app.reports.counts import (
     ALL_FILES,
     INDECENT_TOTAL,
@@ -81,7 +81,7 @@ def _summary_rows(table: CountTable, scope: str) -> list[list[object]]:
 def render_csv(data: ReportData) -> bytes:
     """The CSV report's bytes."""
     out = io.StringIO()
-    w = csv.writer(out, lineterminator="\n")
+    w = SafeCsvWriter(out)
     w.writerow(["section", "key", "value"])
     facts = [
         ("case_reference", data.reference),

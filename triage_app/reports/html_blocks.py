@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from triage_app.domain.text_safety import printable
 from triage_app.reports.pdf_document import PrintDocument, PrintPart
 
 APPLICATION = "triage-workstation"
@@ -62,8 +63,9 @@ class Section:
 
 
 def e(value: object) -> str:
-    """Escape a value for HTML (None is empty)."""
-    return "" if value is None else html.escape(str(value), quote=True)
+    """Escape a value for HTML (None is empty); control and bidi characters become
+    visible escapes, so a file name cannot reorder or hide the text around it."""
+    return "" if value is None else html.escape(printable(str(value)), quote=True)
 
 
 def num(value: int | None) -> str:

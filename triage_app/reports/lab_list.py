@@ -15,9 +15,9 @@ letters and Project VIC numbers alike).
 
 from __future__ import annotations
 
-import csv
 import io
 
+from triage_app.domain.text_safety import SafeCsvWriter
 from triage_app.reports.graded_media import GradedMediaList, provenance_note
 from triage_app.reports.model import ReportData
 
@@ -33,7 +33,7 @@ def render_lab_list(data: ReportData, graded: GradedMediaList) -> bytes:
         f"exported {data.generated_at} by {_one_line(data.generated_by)}\n"
     )
     out.write(f"# audit head {data.audit_head[0]}:{data.audit_head[1]}\n")
-    writer = csv.writer(out, lineterminator="\n")
+    writer = SafeCsvWriter(out)
     writer.writerow(COLUMNS)
     for entry in graded.media:
         writer.writerow(

@@ -12,13 +12,14 @@ the report is the head the figures belong to.
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
 from triage_app import __version__, audit
-from triage_app.audit.chain import verify_rows
 from triage_app.case.session import CaseSession
+from triage_app.case.trail import verify_trail
 from triage_app.domain.clock import utc_now
 from triage_app.domain.errors import TriageError
 from triage_app.domain.record_fields import fields_from
@@ -26,6 +27,7 @@ from triage_app.domain.records import (
     STATUS_HASHED,
     StoredItem,
 )
+from triage_app.domain.text_safety import printable
 from triage_app.media.versions import tool_versions
 from triage_app.reports.counts import Countable, count_all, media_of
 from triage_app.reports.report_data import (
@@ -55,16 +57,13 @@ class ReportError(TriageError):
 def printable_path(raw: bytes) -> tuple[str, str | None]:
     """A path to print, and its bytes in hex when the printed form is not exact.
 
-    Bytes that are not UTF-8 become ``\\xNN`` and control characters (a newline
-    in a file name) ``\\n``, ``\\t`` or ``\\xNN``; then the hex of the original
-    bytes is given too, so the listing stays exact.
+    Bytes that are not UTF-8 become ``\\xNN``; control and bidi characters (a
+    newline, a right-to-left override) are written as escapes
+    (:func:`~triage_app.domain.text_safety.printable`); then the hex of the
+    original bytes is given too, so the listing stays exact.
     """
-    text = raw.decode("utf-8", "backslashreplace")
-    if any(ord(ch) < 32 or ord(ch) == 127 for ch in text):
-        text = "".join(
-            ch if ord(ch) >= 32 and ord(ch) != 127 else ch.encode("unicode_escape").decode()
-            for ch in text
-        )
+    decoded = os.fsdecode(raw)
+    text = printable(decoded)
     try:
         exact = raw.decode("utf-8") == text
     except UnicodeDecodeError:
@@ -196,11 +195,11 @@ def build_report_data(session: CaseSession, *, allow_incomplete: bool = False) -
             "nobody is grading"
         )
     rows = list(session.review.audit_rows())
-    verdict = verify_rows(row for row in rows if row.seq <= head[0])
-    if not verdict.ok:
+    checked = verify_trail(session, up_to=head[0], rows=rows)
+    verdict = checked.chain
+    if not checked.ok:
         raise ReportError(
-            f"the audit trail is broken at entry {verdict.first_bad}: {verdict.problem}; "
-            "no report is produced from a case whose log does not verify "
+            f"{checked.problem()}; no report is produced from a case that does not verify "
             "(run 'triage audit verify')"
         )
     if (verdict.head_seq, verdict.head_hash) != head:

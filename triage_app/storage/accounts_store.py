@@ -6,10 +6,12 @@ hash-chained; :func:`~triage_app.storage.audit_log.append_audit` is the one way 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Sequence
 
 from sqlalchemy import func, select
 
+from triage_app import audit
 from triage_app.audit.chain import AuditRow
 from triage_app.domain.accounts import Account
 from triage_app.domain.clock import utc_now
@@ -48,6 +50,26 @@ class AuditStore(CaseBound):
 
 class AccountStore(CaseBound):
     """The case's accounts."""
+
+    def sign_in_history(self, label: str, limit: int = 64) -> list[tuple[bool, str | None, str]]:
+        """The account's latest sign-ins and refusals, newest first, back to its last
+        successful sign-in: ``(succeeded, refusal reason, UTC time)``."""
+        query = (
+            select(AuditEntry.action, AuditEntry.payload, AuditEntry.time_utc)
+            .where(AuditEntry.object == f"account {label}")
+            .where(AuditEntry.action.in_((audit.SIGN_IN, audit.SIGN_IN_REFUSED)))
+            .order_by(AuditEntry.seq.desc())
+            .limit(limit)
+        )
+        out: list[tuple[bool, str | None, str]] = []
+        with self.store.read_session() as session:
+            for action, payload, when in session.execute(query):
+                succeeded = action == audit.SIGN_IN
+                reason = None if succeeded else json.loads(payload).get("reason")
+                out.append((succeeded, reason, when))
+                if succeeded:
+                    break
+        return out
 
     def add_account(
         self, *, name: str, badge: str | None, role: str, password_hash: str, actor: str

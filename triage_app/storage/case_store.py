@@ -11,12 +11,14 @@ from __future__ import annotations
 import contextlib
 import json
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select, text
 
 from triage_app import __version__, audit
+from triage_app.domain import safe_json
 from triage_app.domain.accounts import account_label
 from triage_app.domain.clock import utc_now
 from triage_app.domain.errors import CaseError
@@ -25,6 +27,12 @@ from triage_app.domain.records import CaseSummary
 from triage_app.files.atomic import atomic_write_bytes
 from triage_app.storage import migrate
 from triage_app.storage.audit_log import AuditNote, append_audit
+from triage_app.storage.case_folder import (
+    check_database_url,
+    new_case_folder,
+    private_file,
+    tighten,
+)
 from triage_app.storage.database import exclusive_lock
 from triage_app.storage.engine import sqlite_url
 from triage_app.storage.ingest_store import IngestStore, totals
@@ -37,6 +45,16 @@ CASE_MARKER = "case.json"
 CASE_DB = "case.db"
 INGEST_LOCK = ".ingest.lock"
 SCHEMES = SCHEME_IDS
+
+
+@dataclass(frozen=True, slots=True)
+class FirstAccount:
+    """An account made with the case (its password already hashed)."""
+
+    name: str
+    badge: str | None
+    role: str
+    password_hash: str
 
 
 class CaseStore(IngestStore, ItemReads, MatchStore):
@@ -60,11 +78,14 @@ class CaseStore(IngestStore, ItemReads, MatchStore):
         badge: str | None = None,
         role: str = "examiner",
         database_url: str | None = None,
+        extra: tuple[FirstAccount, ...] = (),
     ) -> CaseStore:
-        """Create a new case folder and its database, with its first account.
+        """Create a new case folder and its database, with its first account(s).
 
-        The case record, the first account and the "case created" audit entry
-        are written in one transaction.
+        The case record, the first account (and ``extra`` ones, such as the
+        case's supervisor) and their audit entries are written in one
+        transaction. The folder is private (0700, the database 0600); a failed
+        creation leaves nothing behind.
         """
         case_dir = Path(case_dir)
         reference, examiner, badge = reference.strip(), examiner.strip(), (badge or "").strip()
@@ -74,21 +95,40 @@ class CaseStore(IngestStore, ItemReads, MatchStore):
             raise CaseError("a case reference is required")
         if not examiner:
             raise CaseError("an examiner name is required")
-        if case_dir.exists() and (not case_dir.is_dir() or any(case_dir.iterdir())):
-            raise CaseError(f"{case_dir} already exists and is not an empty folder")
-        case_dir.mkdir(parents=True, exist_ok=True)
-        marker: dict[str, Any] = {"format": "triage-case", "version": 1}
         if database_url:
-            marker["database_url"] = database_url
-        else:
-            marker["database"] = CASE_DB
-        store = cls(case_dir, database_url or sqlite_url(str(case_dir / CASE_DB)))
-        if migrate.CASE.current_revision(store._writer) is not None:
-            store.close()
-            raise CaseError(f"the database for {case_dir} already holds a case")
-        migrate.CASE.upgrade(store._writer)
+            database_url = check_database_url(database_url)
+        with new_case_folder(case_dir):
+            marker: dict[str, Any] = {"format": "triage-case", "version": 1}
+            if database_url:
+                marker["database_url"] = database_url
+            else:
+                marker["database"] = CASE_DB
+                private_file(case_dir / CASE_DB)
+            store = cls(case_dir, database_url or sqlite_url(str(case_dir / CASE_DB)))
+            try:
+                store._make_case(reference, scheme, examiner, badge, role, password_hash, extra)
+                atomic_write_bytes(case_dir / CASE_MARKER, json.dumps(marker, indent=2).encode())
+            except BaseException:
+                store.close()
+                raise
+        return store
+
+    def _make_case(
+        self,
+        reference: str,
+        scheme: str,
+        examiner: str,
+        badge: str,
+        role: str,
+        password_hash: str,
+        extra: tuple[FirstAccount, ...],
+    ) -> None:
+        """The schema, the case record and its first accounts, logged, in one transaction."""
+        if migrate.CASE.current_revision(self._writer) is not None:
+            raise CaseError(f"the database for {self.case_dir} already holds a case")
+        migrate.CASE.upgrade(self._writer)
         now = utc_now()
-        with store.write_session() as session:
+        with self.write_session() as session:
             session.add(
                 CaseInfo(id=1, reference=reference, scheme=scheme, examiner=examiner,
                          created_at=now, created_by_version=__version__)
@@ -100,11 +140,20 @@ class CaseStore(IngestStore, ItemReads, MatchStore):
             label = account_label(examiner, badge or None)
             payload = {"reference": reference, "scheme": scheme, "first_account": label,
                        "role": role, "version": __version__}  # fmt: skip
-            append_audit(
-                session, label, [AuditNote(audit.CASE_CREATED, f"case {reference}", payload)]
-            )
-        atomic_write_bytes(case_dir / CASE_MARKER, json.dumps(marker, indent=2).encode())
-        return store
+            notes = [AuditNote(audit.CASE_CREATED, f"case {reference}", payload)]
+            for other in extra:
+                session.add(
+                    User(name=other.name, badge=other.badge, role=other.role,
+                         password_hash=other.password_hash, created_at=now, active=True)
+                )  # fmt: skip
+                notes.append(
+                    AuditNote(
+                        audit.USER_ADDED,
+                        f"user {account_label(other.name, other.badge)}",
+                        {"name": other.name, "badge": other.badge, "role": other.role},
+                    )
+                )
+            append_audit(session, label, notes)
 
     @classmethod
     def open(cls, case_dir: Path) -> CaseStore:
@@ -112,7 +161,7 @@ class CaseStore(IngestStore, ItemReads, MatchStore):
         case_dir = Path(case_dir)
         marker_path = case_dir / CASE_MARKER
         try:
-            marker = json.loads(marker_path.read_text(encoding="utf-8"))
+            marker = safe_json.loads(marker_path.read_text(encoding="utf-8"))
         except FileNotFoundError:
             raise CaseError(f"{case_dir} is not a case folder (no {CASE_MARKER})") from None
         except (OSError, ValueError) as exc:
@@ -126,6 +175,7 @@ class CaseStore(IngestStore, ItemReads, MatchStore):
             if not db_path.is_file():
                 raise CaseError(f"the case database {db_path} is missing")
             url = sqlite_url(str(db_path))
+            tighten(case_dir, (db_path.name,))
         store = cls(case_dir, url)
         try:
             revision = migrate.CASE.open_revision(
@@ -154,6 +204,7 @@ class CaseStore(IngestStore, ItemReads, MatchStore):
             raw = conn.connection.dbapi_connection
             assert raw is not None
             raw.execute("VACUUM INTO ?", (str(target),))
+        target.chmod(0o600)  # the backup holds what the case holds
 
     @contextlib.contextmanager
     def ingest_lock(self) -> Iterator[None]:

@@ -27,6 +27,7 @@ from triage_app.domain.records import (
     Totals,
 )
 from triage_app.storage.audit_log import AuditNote, append_audit
+from triage_app.storage.bindings import items_digest
 from triage_app.storage.database import Database
 from triage_app.storage.item_rows import item_values
 from triage_app.storage.models.case import Exhibit, IngestRun, Item, Thumbnail
@@ -150,6 +151,7 @@ class IngestStore(Database):
                 "failed": found.failed,
                 "atime_preserved": atime_preserved,
             }
+            payload["items"], payload["items_sha256"] = items_digest(session, exhibit_id)
             note = AuditNote(audit.INGEST_FINISHED, f"exhibit {reference}", payload)
             append_audit(session, actor, [note])
             return added, found

@@ -11,6 +11,7 @@ from triage_app import __version__, audit
 from triage_app.domain.clock import utc_now
 from triage_app.domain.records import MatchRecord
 from triage_app.storage.audit_log import AuditNote, append_audit
+from triage_app.storage.bindings import matches_digest
 from triage_app.storage.database import Database
 from triage_app.storage.item_rows import match_values
 from triage_app.storage.models.case import Match, MatchRun
@@ -65,6 +66,7 @@ class MatchStore(Database):
             session.execute(delete(Match))
             if matches:
                 session.execute(insert(Match), [match_values(m, run.id) for m in matches])
+            stored, digest = matches_digest(session)
             notes.append(
                 AuditNote(
                     audit.MATCH_RUN,
@@ -74,6 +76,8 @@ class MatchStore(Database):
                         "hash_sets": [s["name"] for s in hash_sets],
                         "thresholds": thresholds,
                         "counts": counts,
+                        "matches": stored,
+                        "matches_sha256": digest,
                     },
                 )
             )

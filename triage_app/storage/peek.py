@@ -9,9 +9,10 @@ SQLite, read-only; anything unexpected returns None and the normal path
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from pathlib import Path
+
+from triage_app.domain import safe_json
 
 #: Mirrors the stores' names (checked by a test).
 CASE_MARKER = "case.json"
@@ -22,7 +23,7 @@ LIBRARY_READY = "ready"
 def stored_password_hash(case_dir: Path, login: str) -> str | None:
     """The password hash of the account named ``login`` (name or ID), if it can be read."""
     try:
-        marker = json.loads((Path(case_dir) / CASE_MARKER).read_text(encoding="utf-8"))
+        marker = safe_json.loads((Path(case_dir) / CASE_MARKER).read_text(encoding="utf-8"))
         if not isinstance(marker, dict) or marker.get("database_url"):
             return None
         db = (Path(case_dir) / str(marker.get("database", CASE_DB))).resolve()

@@ -64,6 +64,31 @@ class SignOffStore(CaseBound):
         with self.store.read_session() as session:
             return covering_sign_offs(session, item_ids)
 
+    def items_graded_by(
+        self, user_id: int, exhibit_id: int | None, sources: Sequence[str]
+    ) -> list[int]:
+        """Items (of one exhibit, or all) whose grade ``user_id`` set from ``sources``;
+        changes made by adjudicating a QA disagreement do not count."""
+        from triage_app.storage.models.supervision import QaAdjudication
+
+        adjudicated = select(QaAdjudication.grade_audit_seq).where(
+            QaAdjudication.grade_audit_seq.is_not(None)
+        )
+        query = (
+            select(GradeChange.item_id)
+            .join(Item, Item.id == GradeChange.item_id)
+            .where(
+                GradeChange.user_id == user_id,
+                GradeChange.new_source.in_(sources),
+                GradeChange.audit_seq.not_in(adjudicated),
+            )
+            .distinct()
+            .order_by(GradeChange.item_id)
+        )
+        if exhibit_id is not None:
+            query = query.where(Item.exhibit_id == exhibit_id)
+        return self.store.read_all(query)
+
     # -- sign-offs --------------------------------------------------------------------------
 
     def record_sign_off(

@@ -8,7 +8,6 @@ recorded in the log with the file's SHA-256.
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from dataclasses import dataclass
@@ -20,6 +19,7 @@ from triage_app.case.session import CaseSession
 from triage_app.domain.accounts import SUPERVISOR
 from triage_app.domain.clock import utc_now
 from triage_app.domain.options import REVIEW_FORMATS
+from triage_app.domain.text_safety import SafeCsvWriter
 from triage_app.reports.print_document import PdfRenderer, render_pdf
 from triage_app.supervision.audit_filter import AuditFilter, AuditViewError
 from triage_app.supervision.audit_pdf import audit_document
@@ -80,7 +80,7 @@ def render_csv(sel: ReviewSelection) -> bytes:
     """
     rows = sel.rows()
     out = io.StringIO()
-    w = csv.writer(out, lineterminator="\n")
+    w = SafeCsvWriter(out)
     w.writerow(["section", "key", "value"])
     for key, value in _header(sel, len(rows)).items():
         w.writerow(["export", key, value])

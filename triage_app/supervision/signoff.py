@@ -21,10 +21,11 @@ from typing import Any
 
 from triage_app import audit
 from triage_app.audit import AuditNote
-from triage_app.audit.chain import verify_rows
 from triage_app.case.session import CaseSession
+from triage_app.case.trail import verify_trail
 from triage_app.domain.accounts import SUPERVISOR
-from triage_app.domain.errors import TriageError
+from triage_app.domain.errors import PermissionDeniedError, TriageError
+from triage_app.domain.grade_sources import HUMAN_SOURCES
 from triage_app.domain.records import STATUS_FAILED, STATUS_HASHED, STATUS_SKIPPED
 from triage_app.storage.qa_store import ChangeAfterSignOffRow, QaStateError, QaStore, SignOffRow
 from triage_app.storage.signoff_guard import CASE_SCOPE, EXHIBIT_SCOPE
@@ -96,12 +97,12 @@ def preview(session: CaseSession, exhibit: str | None = None) -> SignOffPreview:
     """The figures a sign-off of ``exhibit`` (or the case) would record (supervisors only)."""
     session.require_role(SUPERVISOR, "signing off")
     head = session.review.audit_head()
-    verdict = verify_rows(r for r in session.review.audit_rows() if r.seq <= head[0])
+    checked = verify_trail(session, up_to=head[0])
     counts = exhibit_counts(session, exhibit)
     summary = qa_summary(session, exhibit)
-    problem = None if verdict.ok else f"broken at entry {verdict.first_bad}: {verdict.problem}"
+    problem = checked.problem()
     return SignOffPreview(
-        exhibit, head, verdict.ok, problem, counts, summary, tuple(_warnings(counts, summary))
+        exhibit, head, checked.ok, problem, counts, summary, tuple(_warnings(counts, summary))
     )
 
 
@@ -123,13 +124,20 @@ def sign_off(
     if exhibit is None and not qa.exhibits():
         raise SignOffError("the case has no exhibit to sign off")
     text = note.strip() if note and note.strip() else None
+    own = qa.items_graded_by(session.account.id, where, HUMAN_SOURCES)
+    if own:
+        shown = ", ".join(map(str, own[:10])) + (" ..." if len(own) > 10 else "")
+        raise PermissionDeniedError(
+            f"{session.actor} graded items of {exhibit or 'the case'} ({shown}): a supervisor "
+            "cannot sign off their own grading; another supervisor must"
+        )
     for _ in range(ATTEMPTS):
         head = session.review.audit_head()
-        verdict = verify_rows(r for r in session.review.audit_rows() if r.seq <= head[0])
-        if not verdict.ok:
+        checked = verify_trail(session, up_to=head[0])
+        verdict = checked.chain
+        if not checked.ok:
             raise SignOffError(
-                f"the audit trail is broken at entry {verdict.first_bad}: {verdict.problem}; "
-                "nothing can be signed off until that is resolved"
+                f"{checked.problem()}; nothing can be signed off until that is resolved"
             )
         counts = exhibit_counts(session, exhibit)
         summary = qa_summary(session, exhibit)

@@ -16,6 +16,7 @@ from enum import IntEnum
 from typing import Any
 
 from triage_app.config.schemes import Scheme
+from triage_app.domain.text_safety import printable
 from triage_app.gui.controllers.thumbnail_loader import ThumbnailLoader
 from triage_app.gui.qt import (
     QAbstractListModel,
@@ -248,7 +249,7 @@ class GalleryModel(QAbstractListModel):
 
     def _tooltip(self, row: GalleryRow) -> str:
         facts: TileFacts = tile_facts(row, self._scheme)
-        parts = [f"Item #{row.item_id} ({row.exhibit})", row.path]
+        parts = [printable(f"Item #{row.item_id} ({row.exhibit})"), printable(row.path)]
         if facts.grade:
             parts.append(f"Graded {facts.grade} ({row.grade_source})")
         if facts.match_text:

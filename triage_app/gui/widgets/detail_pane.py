@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 from typing import Any
 
+from triage_app.domain.text_safety import printable
 from triage_app.gui.qt import QTextBrowser, QUrl, QWidget
 from triage_app.review.details import Section
 
@@ -22,15 +23,19 @@ td.v { font-family: monospace; }
 """
 
 
+def _shown(text: str) -> str:
+    """Escaped for HTML, with control and bidi characters (from file names) made visible."""
+    return html.escape(printable(text))
+
+
 def sections_html(title: str, sections: list[Section]) -> str:
     """The pane's HTML for ``sections``: one two-column table, all text escaped."""
-    parts = [_STYLE, f"<h2>{html.escape(title)}</h2>", "<table cellspacing='0' cellpadding='1'>"]
+    parts = [_STYLE, f"<h2>{_shown(title)}</h2>", "<table cellspacing='0' cellpadding='1'>"]
     for name, rows in sections:
-        parts.append(f"<tr><td class='h' colspan='2'>{html.escape(name)}</td></tr>")
+        parts.append(f"<tr><td class='h' colspan='2'>{_shown(name)}</td></tr>")
         for key, value in rows:
             parts.append(
-                f"<tr><td class='k'>{html.escape(key)}</td>"
-                f"<td class='v'>{html.escape(value)}</td></tr>"
+                f"<tr><td class='k'>{_shown(key)}</td><td class='v'>{_shown(value)}</td></tr>"
             )
     parts.append("</table>")
     return "".join(parts)
