@@ -51,3 +51,32 @@ def test_vics_malformed_json_stops_with_a_clear_error(
     path = write(tmp_path / "v.json", text)
     with pytest.raises(HashListError, match=message):
         list(parse(path))
+
+
+@pytest.mark.parametrize(
+    ("media", "message"),
+    [
+        ('{"MD5": "0cc175b9c0f1b6a831c399e269772661", "X": ' + "[" * 5000 + "]" * 5000 + "}",
+         "nested too deeply"),
+        ('{"MD5": "0cc175b9c0f1b6a831c399e269772661", "Category": ' + "9" * 6000 + "}",
+         "6000 digits"),
+        ('{"MD5": "0cc175b9c0f1b6a831c399e269772661", "Category": 1, "Category": 2}',
+         "'Category' appears twice"),
+    ],
+)  # fmt: skip
+def test_hostile_vics_is_refused_in_one_clear_error(
+    tmp_path: Path, media: str, message: str
+) -> None:
+    """Deep nesting, huge numbers and repeated keys: a clear error, never a traceback."""
+    path = tmp_path / "hostile.json"
+    context = "http://github.com/ICMEC/ProjectVic/DataModels/1.3.xml#Media"
+    path.write_text('{"odata.metadata": "' + context + '", "value": [' + media + "]}")
+    with pytest.raises(HashListError, match=message):
+        list(parse(path, fmt="vics"))
+
+
+def test_a_repeated_top_level_key_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "twice.json"
+    path.write_text('{"value": [], "value": [{"MD5": "0cc175b9c0f1b6a831c399e269772661"}]}')
+    with pytest.raises(HashListError, match="'value' appears twice"):
+        list(parse(path, fmt="vics"))

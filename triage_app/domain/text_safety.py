@@ -36,19 +36,27 @@ def needs_escape(ch: str) -> bool:
     """Control characters, bidi controls, separators and undecodable bytes."""
     if ch in BIDI_CONTROLS:
         return True
-    category = unicodedata.category(ch)
-    return category in ("Cc", "Cf", "Cs", "Zl", "Zp") or ch == "\\"
+    return unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Zl", "Zp")
 
 
-def printable(text: str) -> str:
+def printable(text: str, *, double_backslashes: bool = True) -> str:
     """``text`` with every control, bidi and undecodable character written as an escape.
 
-    Backslashes are doubled, so the escaped form reads back unambiguously.
+    Backslashes are doubled, so the escaped form reads back unambiguously;
+    ``double_backslashes=False`` leaves them (for text that is escaped already).
     """
-    if text.isprintable() and "\\" not in text and not BIDI_CONTROLS.intersection(text):
+    plain = text.isprintable() and not BIDI_CONTROLS.intersection(text)
+    if plain and (not double_backslashes or "\\" not in text):
         return text
-    return "".join(("\\\\" if ch == "\\" else _escape(ch)) if needs_escape(ch) else ch
-                   for ch in text)  # fmt: skip
+    out = []
+    for ch in text:
+        if ch == "\\" and double_backslashes:
+            out.append("\\\\")
+        elif needs_escape(ch):
+            out.append(_escape(ch))
+        else:
+            out.append(ch)
+    return "".join(out)
 
 
 def csv_cell(value: object) -> object:

@@ -65,7 +65,9 @@ class Section:
 def e(value: object) -> str:
     """Escape a value for HTML (None is empty); control and bidi characters become
     visible escapes, so a file name cannot reorder or hide the text around it."""
-    return "" if value is None else html.escape(printable(str(value)), quote=True)
+    if value is None:
+        return ""
+    return html.escape(printable(str(value), double_backslashes=False), quote=True)
 
 
 def num(value: int | None) -> str:
