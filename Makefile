@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml
 	  exit 2; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test,dev]'
+	$(BIN)/python -m pip install --quiet -e '.[test,dev,lab]'
 	touch $(STAMP)
 
 # The demo keeps its own per-user state (hash library, settings) in .demo/home and

@@ -56,6 +56,19 @@ bundled "$BUNDLE/triage" demo "$tmp/case" --images 20 --import-lists
 bundled "$BUNDLE/triage" status "$tmp/case" --json | check_status
 bundled "$BUNDLE/triage" report "$tmp/case" --format pdf --out "$tmp/report.pdf"
 
+step "bundle: ingest a FAT32 disk image (The Sleuth Kit and libewf in the bundle)"
+if command -v mkfs.vfat >/dev/null && command -v mcopy >/dev/null; then
+  truncate -s 40M "$tmp/card.raw"
+  mkfs.vfat -F 32 "$tmp/card.raw" >/dev/null
+  "$ROOT/.venv/bin/python" -c 'import sys; from triage_app.demo import synthetic as s
+import numpy as np; open(sys.argv[1], "wb").write(s.jpeg_bytes(s.scene(np.random.default_rng(1))))' "$tmp/p.jpg"
+  MTOOLS_SKIP_CHECK=1 mcopy -i "$tmp/card.raw" "$tmp/p.jpg" ::p.jpg
+  bundled "$BUNDLE/triage" ingest "$tmp/case" "$tmp/card.raw" --exhibit CARD/1 --no-progress
+  bundled "$BUNDLE/triage" case info "$tmp/case" --json | grep -q '"kind": "raw"'
+else
+  echo "check: mkfs.vfat/mcopy missing (apt-get install dosfstools mtools)" >&2; exit 1
+fi
+
 step "bundle: triage-app --smoke under Xvfb"
 bundled xvfb-run -a "$BUNDLE/triage-app" --smoke "$tmp/case"
 

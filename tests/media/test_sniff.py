@@ -6,6 +6,7 @@ Every input is generated here (Pillow encoders, hand-built headers, random bytes
 from __future__ import annotations
 
 import io
+import struct
 import zipfile
 
 import numpy as np
@@ -151,3 +152,43 @@ def test_truncated_streams_have_no_end_and_no_note() -> None:
     assert sniff.png_end(png[: len(png) // 2]) is None
     assert sniff.trailing_data_note(jpeg[: len(jpeg) // 2], "JPEG") is None
     assert sniff.trailing_data_note(png[: len(png) // 2], "PNG") is None
+
+
+def _ftyp(major: bytes, *compatible: bytes) -> bytes:
+    body = major + b"\x00\x00\x00\x00" + b"".join(compatible)
+    return struct.pack(">I", 8 + len(body)) + b"ftyp" + body + b"\x00\x00\x00\x08meta"
+
+
+@pytest.mark.parametrize(
+    ("head", "fmt"),
+    [
+        *[(_ftyp(brand, b"mif1"), "HEIF") for brand in (b"heic", b"heix", b"hevc", b"heim")],
+        *[(_ftyp(brand, b"msf1"), "HEIF") for brand in (b"heis", b"hevx")],
+        (_ftyp(b"avif", b"avif", b"mif1", b"miaf"), "AVIF"),
+        (_ftyp(b"avis", b"avis", b"msf1"), "AVIF"),
+        # mif1/msf1 only say "image file format": the compatible brands name the codec.
+        (_ftyp(b"mif1", b"mif1", b"heic"), "HEIF"),
+        (_ftyp(b"mif1", b"avif", b"mif1", b"miaf"), "AVIF"),
+        (_ftyp(b"msf1", b"msf1", b"avis"), "AVIF"),
+        (_ftyp(b"mif1"), "HEIF"),
+        (_ftyp(b"mif1", b"avif", b"heic"), "HEIF"),
+        (_ftyp(b"msf1", b"hevc"), "HEIF"),
+    ],
+)
+def test_heif_and_avif_are_told_apart_by_their_brands(head: bytes, fmt: str) -> None:
+    found = sniff.sniff(head)
+    assert found == sniff.Sniffed(sniff.IMAGE, fmt)
+    assert found.decodable
+
+
+def test_a_compatible_avif_brand_outside_the_ftyp_box_does_not_count() -> None:
+    head = _ftyp(b"mif1", b"mif1")
+    assert b"avif" not in head
+    assert sniff.sniff(head + b"avif" * 4).format == "HEIF"
+
+
+@pytest.mark.parametrize(
+    ("head", "fmt"), [(_ftyp(b"isom", b"avc1"), "MP4"), (_ftyp(b"qt  "), "MP4")]
+)
+def test_other_iso_brands_stay_video(head: bytes, fmt: str) -> None:
+    assert sniff.sniff(head) == sniff.Sniffed(sniff.VIDEO, fmt)

@@ -111,8 +111,9 @@ class Snapshot:
     second_grades: tuple[AnswerState, ...]
     adjudications: tuple[AnswerState, ...]
     sign_offs: tuple[SignOffState, ...]
-    #: exhibit reference -> (source folder as recorded, item count, items' SHA-256)
-    exhibits: dict[str, tuple[str, int, str]] = field(default_factory=dict)
+    #: exhibit reference -> (source as recorded, item count, items' SHA-256, SHA-256 of
+    #: the source's kind and facts: its verification)
+    exhibits: dict[str, tuple[str, int, str, str]] = field(default_factory=dict)
     #: (count, SHA-256) of the matches table
     matches: tuple[int, str] = (0, "")
 
@@ -144,6 +145,7 @@ class _Trail:
     answers: dict[str, dict[tuple[int, int], int]] = field(default_factory=dict)
     sign_offs: list[int] = field(default_factory=list)
     sources: dict[str, tuple[str, int]] = field(default_factory=dict)
+    source_facts: dict[str, tuple[str, int]] = field(default_factory=dict)
     items: dict[str, tuple[int, str, int]] = field(default_factory=dict)
     matches: tuple[int, str, int] | None = None
     running: dict[str, int] = field(default_factory=dict)
@@ -193,6 +195,8 @@ def _take(trail: _Trail, row: AuditRow, payload: dict[str, Any]) -> None:
         trail.running.pop(exhibit, None)
         if "items_sha256" in payload:
             trail.items[exhibit] = (payload["items"], payload["items_sha256"], seq)
+        if "source_sha256" in payload:
+            trail.source_facts[exhibit] = (payload["source_sha256"], seq)
     elif action == actions.MATCH_RUN and "matches_sha256" in payload:
         trail.matches = (payload["matches"], payload["matches_sha256"], seq)
 
@@ -330,7 +334,13 @@ def _sign_offs(trail: _Trail, snap: Snapshot, found: list[Difference]) -> None:
 
 
 def _exhibits(trail: _Trail, snap: Snapshot, found: list[Difference], notes: list[str]) -> None:
-    for ref, (source, count, digest) in snap.exhibits.items():
+    for ref, (source, count, digest, facts) in snap.exhibits.items():
+        said = trail.source_facts.get(ref)
+        if said is not None and ref not in trail.running and said[0] != facts:
+            what = (
+                "its source facts (kind, verification) differ from those its last ingest recorded"
+            )
+            found.append(Difference("exhibits", ref, what, said[1]))
         started = trail.sources.get(ref)
         if started is None:
             found.append(Difference("exhibits", ref, "no ingest of the trail made it"))

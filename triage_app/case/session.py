@@ -88,10 +88,15 @@ class CaseSession:
 
     def protected_outputs(self) -> Protected:
         """What no output may touch: every exhibit's source, the case's own files."""
-        folders = [
-            (Path(os.fsdecode(ex.source_root)), f"the source folder of exhibit {ex.reference}")
-            for ex in exhibits(self.store)
-        ]
+        folders: list[tuple[Path, str]] = []
+        for ex in exhibits(self.store):
+            source = Path(os.fsdecode(ex.source_root))
+            if source.is_dir() or not source.exists():
+                folders.append((source, f"the source folder of exhibit {ex.reference}"))
+            else:  # an image or archive: its folder (where its other segments lie) too
+                folders.append((source, f"the image or archive of exhibit {ex.reference}"))
+                folders.append((source.parent, f"the folder holding exhibit {ex.reference}'s "
+                                "image or archive"))  # fmt: skip
         own = ProtectedNames(
             self.store.case_dir, (CASE_MARKER,), (CASE_DB,), "the case's own files"
         )

@@ -104,7 +104,7 @@ def cmd_info(args: argparse.Namespace) -> int:
                     "examiner": s.examiner,
                     "created_at": s.created_at,
                     "schema_revision": s.schema_revision,
-                    "exhibits": s.exhibits,
+                    "exhibits": s.sources,
                     "totals": {
                         "found": t.found,
                         "hashed": t.hashed,
@@ -121,6 +121,12 @@ def cmd_info(args: argparse.Namespace) -> int:
     print(f"examiner  {s.examiner}")
     print(f"created   {s.created_at}")
     print(f"exhibits  {', '.join(s.exhibits) or '(none)'}")
+    for found in s.sources:
+        src = found["source"]
+        if src["kind"] != "folder":
+            stored, computed = src["stored_md5"] or "-", src["computed_md5"] or "-"
+            print(f"  {found['ref']}: {src['kind']} {src['path']}: {src['verification']}"
+                  f" (stored MD5 {stored}, computed {computed})")  # fmt: skip
     print(
         f"files     found {t.found} = hashed {t.hashed} + skipped {t.skipped} + failed {t.failed}"
     )

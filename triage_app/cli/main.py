@@ -20,6 +20,7 @@ from triage_app.cli import (
     case_commands,
     hashset_commands,
     ingest_commands,
+    lab_commands,
     qa_commands,
     report_commands,
     review_commands,
@@ -53,6 +54,7 @@ def build_parser() -> OneLineParser:
     report_commands.register(sub)
     qa_commands.register(sub)
     supervision_commands.register(sub)
+    lab_commands.register(sub)
     return parser
 
 

@@ -31,12 +31,20 @@ def add_user_option(parser: argparse.ArgumentParser) -> None:
 
 
 def add_library_option(parser: argparse.ArgumentParser) -> None:
-    """``--library PATH``: use another hash library than the per-user one."""
-    parser.add_argument(
+    """``--library PATH`` or ``--library-url URL``: another hash library than the per-user one."""
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument(
         "--library",
         type=Path,
         metavar="PATH",
         help="hash library file (default: hashsets.db under $TRIAGE_HOME or the user data dir)",
+    )
+    group.add_argument(
+        "--library-url",
+        dest="library",
+        metavar="URL",
+        help="the lab's shared hash library in PostgreSQL (no password in it; default "
+        "$TRIAGE_LIBRARY_URL)",
     )
 
 

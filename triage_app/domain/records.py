@@ -75,6 +75,12 @@ class FileRecord(ImageFacts):
     sha256: str | None = None
     atime_preserved: bool | None = None
     media_type: str | None = None
+    #: Set for a file the file system marks deleted (recovered from a disk image).
+    deleted: bool | None = None
+    #: The chain from the exhibit to the file, e.g. ``card.E01 > partition 1 (FAT32)``.
+    container: str | None = None
+    #: The file system's address of the file (inode or MFT entry number).
+    fs_address: str | None = None
 
     def take_image(self, facts: ImageFacts) -> None:
         """Fold a decoder's findings in: its facts replace ours, its notes add to ours."""
@@ -218,3 +224,6 @@ class CaseSummary:
     schema_revision: str
     exhibits: list[str]
     totals: Totals
+    #: Per exhibit, in order: ``{"ref": ..., "source": {"kind", "path", "verification",
+    #: "stored_md5", "computed_md5", ...}}``.
+    sources: list[dict[str, Any]] = field(default_factory=list)

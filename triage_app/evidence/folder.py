@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from triage_app.evidence import readonly
+from triage_app.evidence.media import DiskRef
 
 FILE = "file"
 DIRECTORY = "directory"
@@ -31,13 +32,23 @@ _SKIP_RULES = {
 
 @dataclass(frozen=True, slots=True)
 class WalkEntry:
-    """One thing found under the root."""
+    """One thing found under the root (or inside an image or archive).
+
+    Entries of a disk image or archive also say whether the file system marks
+    them deleted, the chain of containers they sit in and their file-system
+    address, and how to read them: ``disk`` (by address) or ``data`` (bytes).
+    """
 
     rel: bytes
     kind: str
     size: int | None = None
     skip_rule: str | None = None
     error: str | None = None
+    deleted: bool | None = None
+    container: str | None = None
+    address: str | None = None
+    disk: DiskRef | None = None
+    data: bytes | None = None
 
 
 def kind_of(mode: int) -> str:

@@ -56,3 +56,31 @@ def digest_chunks(
 def digest_bytes(data: bytes) -> Digests:
     """Hash a byte string (tests and small inputs)."""
     return digest_chunks([data])
+
+
+class Intake:
+    """A file read once: its digests, its first ``head_bytes`` and, while it stays within
+    ``keep_limit``, its whole content (so an image decodes from the same read)."""
+
+    def __init__(self, keep_limit: int, head_bytes: int, *, keep: bool = True) -> None:
+        self.hasher = MultiHasher()
+        self.kept: list[bytes] | None = [] if keep else None
+        self.head = b""
+        self.total = 0
+        self._limit, self._head_bytes = keep_limit, head_bytes
+
+    def add(self, chunk: bytes) -> None:
+        """Take the next chunk."""
+        self.hasher.update(chunk)
+        self.total += len(chunk)
+        if len(self.head) < self._head_bytes:
+            self.head += chunk[: self._head_bytes - len(self.head)]
+        if self.kept is not None:
+            self.kept.append(chunk)
+            if self.total > self._limit:  # bigger than allowed (or it grew while read)
+                self.kept = None
+
+    def content(self) -> bytes | None:
+        """The whole content if it was kept (handed over: not held twice)."""
+        kept, self.kept = self.kept, None
+        return b"".join(kept) if kept is not None else None

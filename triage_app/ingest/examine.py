@@ -16,7 +16,8 @@ from collections.abc import Callable
 from triage_app.domain.records import STATUS_FAILED, STATUS_HASHED, FileRecord, ImageFacts
 from triage_app.evidence import readonly
 from triage_app.evidence.folder import FILE, describe_os_error, kind_of
-from triage_app.ingest.digests import MultiHasher
+from triage_app.ingest.describe import describe
+from triage_app.ingest.digests import Intake
 from triage_app.ingest.examine_task import TRAILER_SCAN_LIMIT, ExamineTask
 from triage_app.media import image_decode, sniff
 
@@ -45,6 +46,10 @@ def examine(
     bytes read so far (a progress hook; the tests use it to change a file at a known
     point of the read).
     """
+    if task.in_container:
+        from triage_app.ingest.examine_member import examine_member
+
+        return examine_member(task, on_hashed)
     path = task.path
     try:
         fd, atime_kept = readonly.open_file(path)
@@ -54,34 +59,23 @@ def examine(
         if exc.errno == errno.ELOOP:  # O_NOFOLLOW: a link was put in the file's place
             return _failed(task, "changed during ingest: now a symbolic link (not followed)")
         return _failed(task, f"cannot open: {describe_os_error(exc)}")
-    keep: list[bytes] | None = None
     try:
         before = os.fstat(fd)
         if not stat.S_ISREG(before.st_mode):
             now = kind_of(before.st_mode)
             return _failed(task, f"changed during ingest: no longer a regular file ({now})")
-        hasher = MultiHasher()
-        keep = [] if before.st_size <= task.keep_limit else None
-        head = b""
-        read_total = 0
+        intake = Intake(task.keep_limit, sniff.HEAD_BYTES, keep=before.st_size <= task.keep_limit)
         try:
             for chunk in readonly.read_chunks(fd):
-                hasher.update(chunk)
-                read_total += len(chunk)
-                if len(head) < sniff.HEAD_BYTES:
-                    head += chunk[: sniff.HEAD_BYTES - len(head)]
-                if keep is not None:
-                    keep.append(chunk)
-                    if read_total > task.keep_limit:  # the file grew while being read
-                        keep = None
+                intake.add(chunk)
                 if on_chunk is not None:
-                    on_chunk(read_total)
+                    on_chunk(intake.total)
             after = os.fstat(fd)
         except OSError as exc:
             return _failed(task, f"read error: {describe_os_error(exc)}")
     finally:
         os.close(fd)
-    digests = hasher.result()
+    digests = intake.hasher.result()
     try:
         now_on_disk = readonly.lstat(path)
     except FileNotFoundError:
@@ -97,7 +91,6 @@ def examine(
     if change is not None:
         return _failed(task, f"unstable: the file changed while it was being read ({change})")
 
-    found = sniff.sniff(head)
     record = FileRecord(
         path=task.rel,
         entry_kind=FILE,
@@ -109,39 +102,19 @@ def examine(
         sha1=digests.sha1,
         sha256=digests.sha256,
         atime_preserved=atime_kept,
-        media_type=found.media_type,
-        format=found.format,
     )
-    if digests.size == 0:
-        record.reason = "empty file: not an image"
     if before.st_nlink > 1:
         record.notes.append(f"hard link: {before.st_nlink} names share this file's content")
-    mismatch = sniff.extension_mismatch(task.rel.rpartition(b"/")[2], found)
-    if mismatch:
-        record.notes.append(mismatch)
-    data = b"".join(keep) if keep is not None else None
-    keep = None  # the chunks are in ``data`` now: do not hold them twice while decoding
-    if data is not None:
-        trailing = sniff.trailing_data_note(data, found.format)
-    else:
+    return describe(
+        record,
+        intake.head,
+        intake.content(),
+        on_hashed,
         # Too big to keep: a small picture with a big archive appended is exactly the
         # case to catch, so look for the end of the image stream in the file itself.
-        trailing = _streamed_trailing_note(task, found.format, before)
-    if trailing:
-        record.notes.append(trailing)
-    if found.media_type != sniff.IMAGE and found.format not in sniff.RENDERED_DOCUMENTS:
-        return record
-    if found.format not in image_decode.available_formats():
-        record.decode_status = image_decode.NOT_DECODED
-        record.reason = f"format not decoded: {found.format} is not on the decode allow-list"
-        if found.format in sniff.DECODABLE:
-            record.reason = f"format not decoded: no {found.format} decoder is installed"
-        return record
-    if on_hashed is not None:
-        on_hashed(record)
-    facts = _decode(task, data, found.format or "", before)
-    _merge(record, facts)
-    return record
+        trailing=lambda fmt: _streamed_trailing_note(task, fmt, before),
+        decode_big=lambda fmt: _decode(task, fmt, before),
+    )
 
 
 def _reopen(task: ExamineTask, hashed: os.stat_result) -> int | None:
@@ -194,9 +167,7 @@ def _streamed_trailing_note(
         os.close(fd)
 
 
-def _decode(task: ExamineTask, data: bytes | None, fmt: str, hashed: os.stat_result) -> ImageFacts:
-    if data is not None:
-        return image_decode.analyse_image(data, fmt)
+def _decode(task: ExamineTask, fmt: str, hashed: os.stat_result) -> ImageFacts:
     fd = _reopen(task, hashed)
     if fd is None:
         return ImageFacts(
@@ -205,10 +176,3 @@ def _decode(task: ExamineTask, data: bytes | None, fmt: str, hashed: os.stat_res
         )
     with os.fdopen(fd, "rb") as handle:
         return image_decode.analyse_image(handle, fmt)
-
-
-def _merge(record: FileRecord, facts: ImageFacts) -> None:
-    if facts.format == "MPO":
-        # A phone's multi-picture file: the extra pictures are expected trailing data.
-        record.notes = [n for n in record.notes if "(JPEG image)" not in n]
-    record.take_image(facts)

@@ -12,9 +12,10 @@ import contextlib
 import os
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from triage_app.case.session import CaseSession
 from triage_app.domain.errors import IngestError
@@ -25,7 +26,8 @@ from triage_app.domain.records import (
     FileRecord,
     Totals,
 )
-from triage_app.evidence.folder import FILE, Walker
+from triage_app.evidence.folder import FILE, WalkEntry
+from triage_app.evidence.sources import TAR, ZIP, Source, SourceFacts, open_source
 from triage_app.ingest.examine_task import ExamineTask
 from triage_app.ingest.pool import CRASHED, TIMEOUT, Outcome, WorkerPool
 from triage_app.ingest.progress import Progress, RateMeter
@@ -37,6 +39,7 @@ from triage_app.storage.ingest_store import RunStart
 __all__ = ["IngestOptions", "IngestResult", "ingest", "ingest_exhibit", "start_workers"]
 
 ProgressFn = Callable[[Progress], None]
+ARCHIVES = (TAR, ZIP)
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,8 +68,9 @@ def _record_for_failure(outcome: Outcome) -> FileRecord:
         partial.reason = f"not decodable: {what}"
         return partial
     return FileRecord(
-        path=task.rel, entry_kind=FILE, status=STATUS_FAILED, reason=f"could not read: {what}"
-    )
+        path=task.rel, entry_kind=FILE, status=STATUS_FAILED, reason=f"could not read: {what}",
+        deleted=task.deleted, container=task.container, fs_address=task.address,
+    )  # fmt: skip
 
 
 def ingest_exhibit(
@@ -109,7 +113,7 @@ def ingest(
         raise IngestError("an exhibit reference is required")
     root = source_root(store.case_dir, Path(source))
     started = time.monotonic()
-    with store.ingest_lock():
+    with store.ingest_lock(), contextlib.closing(open_source(root)) as evidence:
         start = store.begin_run(
             exhibit.strip(),
             root,
@@ -117,12 +121,15 @@ def ingest(
             versions=tool_versions(),
             actor=actor,
             source=os.fsdecode(root),
+            source_kind=evidence.kind,
         )
         run = _Run(store, start, options, progress)
         state = "interrupted"
+        facts = None
         try:
-            finished = run.execute(root, cancel, pool)
+            finished = run.execute(evidence, cancel, pool)
             state = "finished" if finished else "cancelled"
+            facts = evidence.facts()
         finally:
             last, totals = store.end_run(
                 start.run_id,
@@ -130,6 +137,7 @@ def ingest(
                 state=state,
                 atime_preserved=run.atime_preserved,
                 actor=actor,
+                source_facts=run.source_facts(facts),
             )
         return IngestResult(
             exhibit=exhibit.strip(),
@@ -162,6 +170,18 @@ class _Run:
         self.files_done = 0
         self.bytes_done = 0
         self.meter = RateMeter(0, 0)
+        #: Files of a damaged image whose bytes were partly unreadable (zero-filled).
+        self.damaged: list[str] = []
+
+    def source_facts(self, facts: SourceFacts | None) -> dict[str, Any] | None:
+        """The source's facts with the files this run found on unreadable ranges."""
+        if facts is None:
+            return None
+        out = facts.as_json()
+        if self.damaged:
+            out["affected_files"] = self.damaged[:1000]
+            out["affected_count"] = len(self.damaged)
+        return out
 
     def flush(self) -> None:
         """Commit the pending batch."""
@@ -198,7 +218,9 @@ class _Run:
                 self.meter.snapshot(phase, self.files_done, self.bytes_done, self.already)
             )
 
-    def execute(self, root: bytes, cancel: threading.Event | None, pool: WorkerPool | None) -> bool:
+    def execute(
+        self, evidence: Source, cancel: threading.Event | None, pool: WorkerPool | None
+    ) -> bool:
         """Walk and process; return True if everything was processed.
 
         The worker processes start first (or were started by the caller, see
@@ -209,34 +231,69 @@ class _Run:
             if pool is not None
             else start_workers(self.options) as pool
         ):
-            tasks, sizes = self._walk(root, cancel)
+            tasks, sizes = self._walk(evidence, cancel)
             if tasks is None:
                 return False
             self.meter = RateMeter(len(tasks), sum(sizes.values()))
             self._report("hashing", force=True)
-            for outcome in pool.run(tasks, cancel):
+            evidence.start_verification(cancel)
+            feed = tasks if evidence.kind not in ARCHIVES else self._contents(evidence, tasks)
+            for outcome in pool.run(feed, cancel):
                 record = outcome.result if outcome.failure is None else _record_for_failure(outcome)
                 self._note_atime(record.atime_preserved)
+                if any(n.startswith("damaged image") for n in record.notes):
+                    self.damaged.append(os.fsdecode(record.path))
                 self._add(record)
                 self.files_done += 1
                 self.bytes_done += sizes.get(record.path, 0)
                 self._report("hashing")
+        self._note_atime(evidence.atime_preserved)
         finished = self.files_done == len(tasks)
         self._report("finished" if finished else "cancelled", force=True)
         return finished
 
+    def _contents(self, evidence: Source, tasks: list[ExamineTask]) -> Iterator[ExamineTask]:
+        """An archive's files with their bytes, read in a second pass; a member that
+        could not be read this time is recorded failed (and counted as done)."""
+        wanted = {t.rel: t for t in tasks}
+        for entry in evidence.contents(set(wanted)):
+            task = wanted.pop(entry.rel, None)
+            if task is None:
+                continue
+            if entry.data is None:
+                reason = entry.error or "the member could not be read again"
+                self._done(FileRecord(entry.rel, FILE, STATUS_FAILED, reason=reason,
+                                      container=entry.container))  # fmt: skip
+                continue
+            yield ExamineTask(task.root, task.rel, task.keep_limit, data=entry.data,
+                              container=entry.container)  # fmt: skip
+        for task in wanted.values():
+            self._done(FileRecord(task.rel, FILE, STATUS_FAILED, container=task.container,
+                                  reason="the archive ended before this member on a second "
+                                  "read (damaged or changed)"))  # fmt: skip
+
+    def _done(self, record: FileRecord) -> None:
+        self._add(record)
+        self.files_done += 1
+
+    def _task(self, root: bytes, entry: WalkEntry) -> ExamineTask:
+        return ExamineTask(
+            root, entry.rel, self.options.keep_limit, disk=entry.disk,
+            deleted=entry.deleted, container=entry.container, address=entry.address,
+        )  # fmt: skip
+
     def _walk(
-        self, root: bytes, cancel: threading.Event | None
+        self, evidence: Source, cancel: threading.Event | None
     ) -> tuple[list[ExamineTask] | None, dict[bytes, int]]:
-        """Record links, special files and folder errors; return the files to examine."""
+        """Record links, special files and failures; return the files to examine."""
         done = self.start.recorded
         self.already = len(done)
-        walker = Walker(root)
+        root = evidence.root
         tasks: list[ExamineTask] = []
         sizes: dict[bytes, int] = {}
         if self.progress is not None:
             self.progress(RateMeter(0, 0).snapshot("walking", 0, 0, self.already))
-        entries = iter(walker)
+        entries = evidence.entries()
         while True:
             try:
                 entry = next(entries)
@@ -244,26 +301,22 @@ class _Run:
                 break
             except OSError as exc:  # only the root itself raises; deeper errors are entries
                 raise IngestError(
-                    f"cannot read the source folder {os.fsdecode(root)}: {exc.strerror or exc}"
+                    f"cannot read the source{' folder' if evidence.kind == 'folder' else ''} "
+                    f"{os.fsdecode(root)}: {exc.strerror or exc}"
                 ) from None
             if cancel is not None and cancel.is_set():
                 return None, sizes
             if entry.rel in done:
                 continue
-            if entry.kind == FILE:
-                tasks.append(ExamineTask(root, entry.rel, self.options.keep_limit))
+            where: dict[str, Any] = {"deleted": entry.deleted, "container": entry.container,
+                     "fs_address": entry.address}  # fmt: skip
+            if entry.kind == FILE and entry.error is None and entry.skip_rule is None:
+                tasks.append(self._task(root, entry))
                 sizes[entry.rel] = entry.size or 0
             elif entry.error is not None:
-                self._add(FileRecord(entry.rel, entry.kind, STATUS_FAILED, reason=entry.error))
+                self._add(FileRecord(entry.rel, entry.kind, STATUS_FAILED, reason=entry.error,
+                                     size=entry.size, **where))  # fmt: skip
             else:
-                self._add(
-                    FileRecord(
-                        entry.rel,
-                        entry.kind,
-                        STATUS_SKIPPED,
-                        reason=entry.skip_rule,
-                        size=entry.size,
-                    )
-                )
-        self._note_atime(walker.atime_preserved)
+                self._add(FileRecord(entry.rel, entry.kind, STATUS_SKIPPED,
+                                     reason=entry.skip_rule, size=entry.size, **where))  # fmt: skip
         return tasks, sizes

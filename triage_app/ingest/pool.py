@@ -24,7 +24,7 @@ import threading
 import time
 import traceback
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
@@ -263,15 +263,18 @@ class WorkerPool:
             sent += 1
         return sent
 
-    def run(self, tasks: Sequence[Any], cancel: threading.Event | None = None) -> Iterator[Outcome]:
+    def run(self, tasks: Iterable[Any], cancel: threading.Event | None = None) -> Iterator[Outcome]:
         """Run tasks, yielding outcomes as they finish (in no particular order).
 
         When ``cancel`` is set, tasks still running are abandoned (their
-        workers are killed) and no further tasks start.
+        workers are killed) and no further tasks start. ``tasks`` is read lazily
+        (as workers need them) unless some were prefetched.
         """
         if not self._slots:
             raise RuntimeError("use the pool as a context manager")
         early, self._early = self._early, set()
+        if early:
+            tasks = list(tasks)
         claimed = early.intersection(tasks) if early else set()
         dropped = early - claimed
         pending = iter([t for t in tasks if t not in claimed] if claimed else tasks)

@@ -52,14 +52,18 @@ def start_workers(options: IngestOptions) -> WorkerPool:
 
 
 def source_root(case_dir: Path, source: Path) -> bytes:
-    """The real path of an exhibit's source folder, refused if it is no folder or it
-    and the case folder lie one inside the other."""
+    """The real path of an exhibit's source (a folder, or a disk image's first segment or
+    an archive), refused if it and the case folder lie one inside the other."""
     if not source.exists():
-        raise IngestError(f"source folder {source} does not exist")
-    if not source.is_dir():
-        raise IngestError(f"source {source} is not a folder")
+        raise IngestError(f"the source {source} does not exist")
+    if not source.is_dir() and not source.is_file():
+        raise IngestError(f"the source {source} is neither a folder nor a file")
     real_source = Path(os.path.realpath(source))
     real_case = Path(os.path.realpath(case_dir))
+    if source.is_file():
+        if real_case in real_source.parents:
+            raise IngestError(f"the source {source} is inside the case folder {case_dir}")
+        return os.fsencode(real_source)
     if real_case == real_source or real_source in real_case.parents:
         raise IngestError(
             f"the case folder {case_dir} is inside the source {source}: the case would write "
@@ -81,6 +85,8 @@ def first_tasks(case_dir: Path, source: Path, keep_limit: int, count: int) -> li
 
     try:
         root = source_root(case_dir, source)
+        if not source.is_dir():  # images and archives are opened by the ingest itself
+            return []
         found: list[ExamineTask] = []
         for entry in Walker(root):
             if entry.kind == FILE:

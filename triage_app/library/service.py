@@ -1,7 +1,7 @@
 """The hash library as the front ends use it: list, import, remove, switch sets.
 
-Each call opens the library (the per-user one, or ``library`` when given) for
-its own work and closes it again.
+Each call opens the library (the per-user one, or ``library`` when given: a file,
+or a lab library's PostgreSQL URL) for its own work and closes it again.
 """
 
 from __future__ import annotations
@@ -14,14 +14,14 @@ from triage_app.storage.library_store import HashSetInfo, LibraryStore
 __all__ = ["HashSetInfo", "ImportResult", "import_list", "list_sets", "remove_set", "set_active"]
 
 
-def list_sets(library: Path | None = None) -> list[HashSetInfo]:
+def list_sets(library: Path | str | None = None) -> list[HashSetInfo]:
     """Every complete set in the library."""
     with LibraryStore.open(library) as store:
         return store.sets()
 
 
 def import_list(
-    library: Path | None,
+    library: Path | str | None,
     path: Path,
     *,
     name: str | None = None,
@@ -34,13 +34,13 @@ def import_list(
         return import_hash_list(store, path, name=name, fmt=fmt, role=role, scheme=scheme)
 
 
-def remove_set(library: Path | None, name: str) -> HashSetInfo:
+def remove_set(library: Path | str | None, name: str) -> HashSetInfo:
     """Remove a set and its index from the library."""
     with LibraryStore.open(library) as store:
         return remove_hash_set(store, name)
 
 
-def set_active(library: Path | None, name: str, active: bool) -> HashSetInfo:
+def set_active(library: Path | str | None, name: str, active: bool) -> HashSetInfo:
     """Switch a set on or off for matching."""
     with LibraryStore.open(library) as store:
         return store.set_active(name, active)

@@ -17,12 +17,17 @@ per-table search radius per query distance; :mod:`.tables` holds the
 substring tables, :mod:`.search` walks them, :mod:`.hamming_index` is the
 index users hold and :mod:`.index_store` its on-disk format.
 
+256-bit PDQ hashes (``(n, 4)`` uint64 rows) have :class:`PdqIndex`
+(:mod:`.hamming256`), built the same way and tuned for PDQ's distance 31.
+
 The near-match rule (:mod:`.near_match`) decides which candidates match;
 :mod:`.near_rule` applies it to case items and library entries.
 """
 
 from triage_app.matching.bits import popcount64
+from triage_app.matching.hamming256 import PdqIndex
 from triage_app.matching.hamming_index import HammingIndex
+from triage_app.matching.hex256 import hex_to_u64x4, u64x4_to_hex
 from triage_app.matching.hexcodec import hex_to_u64, u64_to_hex
 from triage_app.matching.index_store import FORMAT_VERSION, IndexFormatError
 from triage_app.matching.matches import Matches
@@ -32,7 +37,10 @@ __all__ = [
     "HammingIndex",
     "IndexFormatError",
     "Matches",
+    "PdqIndex",
     "hex_to_u64",
+    "hex_to_u64x4",
     "popcount64",
     "u64_to_hex",
+    "u64x4_to_hex",
 ]

@@ -5,6 +5,8 @@ hangs takes down only that worker. Pillow is only ever asked to open formats
 on the allow-list, decompression-bomb warnings are errors, frames are counted
 up to a cap, and camera-sized JPEGs are decoded at reduced scale (DCT scaling,
 Pillow's draft mode), which is all that the hashes and the thumbnail need.
+HEIF/HEIC and AVIF go through :mod:`triage_app.media.heif`, which loads their
+plugins only when the first such file is met.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from triage_app.domain.records import DECODED as DECODED
 from triage_app.domain.records import NOT_DECODED as NOT_DECODED
 from triage_app.domain.records import PARTIAL as PARTIAL
 from triage_app.domain.records import ImageFacts as ImageFacts
-from triage_app.media import perceptual
+from triage_app.media import heif, perceptual
 from triage_app.media.bundle_keys import DHASH, PHASH
 from triage_app.media.stream_damage import stream_damage
 
@@ -49,8 +51,9 @@ _PILLOW_FORMATS: dict[str, list[str]] = {
     "BMP": ["BMP"],
     "WEBP": ["WEBP"],
     "TIFF": ["TIFF"],
-    "AVIF": ["AVIF"],
-    "HEIF": ["HEIF"],
+    # The order is heif.PLUGINS's: a mif1/msf1-branded file may be either.
+    "AVIF": ["AVIF", "HEIF"],
+    "HEIF": ["HEIF", "AVIF"],
 }
 
 _ORIENTATION_FIX = {
@@ -75,9 +78,14 @@ class BombError(Exception):
 
 @functools.cache
 def available_formats() -> frozenset[str]:
-    """Allow-listed formats that this Pillow build can actually decode."""
+    """Allow-listed formats that this Pillow build can actually decode.
+
+    HEIF counts when pillow-heif is installed; it is loaded at the first HEIF met.
+    """
     Image.init()
     have = set(Image.OPEN)
+    if heif.installed():
+        have.add(heif.HEIF)
     return frozenset(
         name for name, plugins in _PILLOW_FORMATS.items() if any(p in have for p in plugins)
     )
@@ -108,6 +116,8 @@ def _is_bomb_error(exc: BaseException) -> bool:
     if isinstance(exc, (BombError, Image.DecompressionBombError, Image.DecompressionBombWarning)):
         return True
     text = str(exc).lower()
+    if "security limit" in text:  # libheif's refusal of an oversized image
+        return True
     return isinstance(exc, ValueError) and (
         "too large" in text or "too much memory" in text or "max_text" in text
     )
@@ -122,6 +132,7 @@ def _count_frames(img: Image.Image) -> tuple[int, bool, str | None]:
     """
     if not getattr(img, "is_animated", False) and getattr(img, "n_frames", 1) == 1:
         return 1, False, None
+    first = img.tell()  # 0, except for a HEIF whose primary image is not its first
     count = 1
     while count < FRAME_COUNT_CAP:
         try:
@@ -140,7 +151,7 @@ def _count_frames(img: Image.Image) -> tuple[int, bool, str | None]:
             problem = f"{type(exc).__name__}: {exc}"
             return count, False, f"a damaged frame stopped the count at {count} ({problem})"
         count += 1
-    img.seek(0)
+    img.seek(first)
     return count, count >= FRAME_COUNT_CAP, None
 
 
@@ -208,8 +219,11 @@ def _classify(exc: BaseException) -> str:
     if isinstance(exc, MemoryError):
         return "not decodable: out of memory while decoding"
     if isinstance(exc, SyntaxError):
-        return f"corrupt image: {exc}"
-    return f"not decodable: {type(exc).__name__}: {exc}"
+        return f"corrupt image: {heif.one_line(exc)}"
+    described = heif.describe(exc)
+    if described:
+        return described
+    return f"not decodable: {type(exc).__name__}: {heif.one_line(exc)}"
 
 
 def analyse_image(source: bytes | IO[bytes], sniffed_format: str) -> ImageFacts:
@@ -221,6 +235,12 @@ def analyse_image(source: bytes | IO[bytes], sniffed_format: str) -> ImageFacts:
         facts.decode_status = NOT_DECODED
         facts.reason = f"format not decoded: {sniffed_format} is not on the allow-list"
         return facts
+    if sniffed_format in heif.PLUGINS:
+        allowed, missing = heif.decoders_for(sniffed_format)
+        if missing:
+            facts.decode_status = NOT_DECODED
+            facts.reason = f"format not decoded: no {sniffed_format} decoder: {missing}"
+            return facts
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -231,6 +251,14 @@ def analyse_image(source: bytes | IO[bytes], sniffed_format: str) -> ImageFacts:
         except Exception as exc:
             facts.decode_status = FAILED
             facts.reason = _classify(exc)
+            if isinstance(exc, UnidentifiedImageError) and sniffed_format in heif.PLUGINS:
+                why = heif.open_error(fp, allowed)
+                if why:
+                    facts.reason = (
+                        _classify(BombError(why))
+                        if "security limit" in why.lower()
+                        else f"corrupt image: {why}"
+                    )
             if damage and not _is_bomb_error(exc):
                 facts.reason = f"corrupt image: {damage}; {facts.reason}"
         else:

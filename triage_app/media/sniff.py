@@ -52,7 +52,30 @@ _ISO_IMAGE_BRANDS = {
     b"avif": "AVIF",
     b"avis": "AVIF",
 }
+#: Structural brands that HEIF (HEVC) and AVIF files share: the compatible brands decide.
+_ISO_CONTAINER_BRANDS = {b"mif1", b"msf1"}
 _ISO_AUDIO_BRANDS = {b"M4A ", b"M4B ", b"M4P "}
+
+
+def _iso_image_format(head: bytes) -> str | None:
+    """HEIF or AVIF from an ``ftyp`` box (major brand, then compatible brands), else None.
+
+    A major brand of ``mif1``/``msf1`` only says "image file format": the compatible
+    brands say which codec (``heic``... for HEVC, ``avif``/``avis`` for AV1).
+    """
+    found = _ISO_IMAGE_BRANDS.get(head[8:12])
+    if found is None or head[8:12] not in _ISO_CONTAINER_BRANDS:
+        return found
+    (size,) = struct.unpack_from(">I", head, 0)
+    end = min(len(head), size if size >= 16 else 16)
+    compatible = [head[i : i + 4] for i in range(16, end - 3, 4)]
+    codecs = {
+        _ISO_IMAGE_BRANDS[b]
+        for b in compatible
+        if b in _ISO_IMAGE_BRANDS and b not in _ISO_CONTAINER_BRANDS
+    }
+    return "AVIF" if codecs == {"AVIF"} else "HEIF"
+
 
 _SIMPLE: list[tuple[bytes, str, str]] = [
     (b"\x89PNG\r\n\x1a\n", IMAGE, "PNG"),
@@ -93,8 +116,9 @@ def sniff(head: bytes) -> Sniffed:
         return Sniffed(IMAGE, "JPEG")
     if len(head) >= 12 and head[4:8] == b"ftyp":
         brand = head[8:12]
-        if brand in _ISO_IMAGE_BRANDS:
-            return Sniffed(IMAGE, _ISO_IMAGE_BRANDS[brand])
+        image_format = _iso_image_format(head)
+        if image_format is not None:
+            return Sniffed(IMAGE, image_format)
         if brand in _ISO_AUDIO_BRANDS:
             return Sniffed(OTHER, "MP4-AUDIO")
         return Sniffed(VIDEO, "MP4")

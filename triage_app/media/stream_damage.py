@@ -1,7 +1,8 @@
 """Damage that Pillow decodes through without complaint, found by walking the file.
 
 A PNG whose pixel data (or a later chunk) fails its CRC, a GIF cut short
-between frames: both decode as if nothing were wrong. Each check streams the
+between frames, a HEIF or AVIF cut short inside its last box: all decode as if
+nothing were wrong. Each check streams the
 file in bounded blocks.
 """
 
@@ -94,13 +95,43 @@ def _gif_truncation(fp: IO[bytes]) -> str | None:
             return None  # not a block we know: leave the verdict to the decoder
 
 
+def _isobmff_truncation(fp: IO[bytes]) -> str | None:
+    """Say whether a HEIF/AVIF file ends inside one of its top-level boxes.
+
+    The HEVC and AV1 decoders conceal a coded picture cut short at the end of the
+    ``mdat`` box and decode it as if it were whole; the box sizes tell.
+    """
+    end = fp.seek(0, 2)
+    offset = 0
+    while offset + 8 <= end:
+        fp.seek(offset)
+        header = fp.read(16)
+        length, kind = struct.unpack_from(">I4s", header)
+        if length == 1 and len(header) == 16:
+            (length,) = struct.unpack_from(">Q", header, 8)
+        if length == 0:
+            return None  # the box runs to the end of the file
+        if length < 8 or not all(0x20 <= c < 0x7F for c in kind):
+            return None  # not a box structure we know: leave the verdict to the decoder
+        if offset + length > end:
+            name = kind.decode("ascii", "replace")
+            return (
+                f"the file ends inside its '{name}' box ({end - offset} of {length} bytes): "
+                "the file is truncated"
+            )
+        offset += length
+    return None
+
+
 def stream_damage(fp: IO[bytes], sniffed_format: str) -> str | None:
     """Damage that Pillow decodes through without complaint: a bad PNG chunk CRC, a GIF
-    cut off between frames. Leaves ``fp`` at the start."""
+    cut off between frames, a HEIF/AVIF cut inside a box. Leaves ``fp`` at the start."""
     damage = None
     if sniffed_format == "PNG":
         damage = _png_crc_error(fp)
     elif sniffed_format == "GIF":
         damage = _gif_truncation(fp)
+    elif sniffed_format in ("HEIF", "AVIF"):
+        damage = _isobmff_truncation(fp)
     fp.seek(0)
     return damage

@@ -106,6 +106,26 @@ def _item(item: StoredItem, grade: CurrentGrade | None, labels: dict[str, str]) 
     )
 
 
+_KIND_NAMES = {"ewf": "EWF (E01) image", "raw": "raw disk image", "tar": "tar archive",
+               "zip": "zip archive"}  # fmt: skip
+
+
+def describe_source(source: dict[str, Any]) -> str:
+    """An exhibit's source kind and verification in one line ("" for a folder)."""
+    kind = source.get("kind", "folder")
+    if kind == "folder":
+        return ""
+    text = f"{_KIND_NAMES.get(kind, kind)}; verification: {source.get('verification')}"
+    stored, computed = source.get("stored_md5"), source.get("computed_md5")
+    if stored:
+        text += f"; stored MD5 {stored}"
+    if computed:
+        text += f"; computed MD5 {computed}"
+    if source.get("unreadable"):
+        text += f"; {len(source['unreadable'])} unreadable range(s)"
+    return text
+
+
 def _read(session: CaseSession) -> dict[str, Any]:
     store, review = session.store, session.review
     summary = store.summary()
@@ -123,6 +143,7 @@ def _read(session: CaseSession) -> dict[str, Any]:
                 added_at=ex.added_at,
                 runs=runs,
                 totals=store.exhibit_totals(ex.id),
+                verification=describe_source(ex.source),
             )
         )
     match_runs = report_queries.match_runs(store)

@@ -102,6 +102,8 @@ class ExhibitInfo:
     added_at: str
     runs: tuple[IngestRunRecord, ...]
     totals: Totals
+    #: The source's kind and verification in one line ("" for a folder).
+    verification: str = ""
 
     @property
     def complete(self) -> bool:

@@ -76,7 +76,10 @@ def case_section(data: ReportData) -> Section:
             tr(
                 [
                     td(f"<b>{e(ex.reference)}</b>"),
-                    td(e(ex.source)),
+                    td(
+                        e(ex.source)
+                        + (f"<br/><small>{e(ex.verification)}</small>" if ex.verification else "")
+                    ),
                     td(when(ex.added_at, stacked=True)),
                     td(state),
                     *_accounting(t.found, t.hashed, t.skipped, t.failed),

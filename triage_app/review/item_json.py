@@ -59,7 +59,7 @@ _RECORD_FIELDS = (
     "size", "md5", "sha1", "sha256", "media_type", "format", "width", "height", "phash",
     "dhash", "low_information", "status", "reason", "entry_kind", "decode_status", "frames",
     "draft_scale", "exif_datetime", "camera_make", "camera_model", "mtime_ns",
-    "atime_preserved", "notes",
+    "atime_preserved", "notes", "deleted", "container", "fs_address",
 )  # fmt: skip
 
 

@@ -25,18 +25,21 @@ class RefreshResult:
     groups: GroupSummary
 
 
-def _may_match(session: CaseSession, library_path: Path | None) -> bool:
+def _may_match(session: CaseSession, library_path: Path | str | None) -> bool:
     """False when the library surely holds no set and the case was never matched."""
     from triage_app.config.settings import library_path as default_library
+    from triage_app.storage.lab_url import library_url_from_env
     from triage_app.storage.peek import library_has_sets
 
-    if session.store.setting("matched_once"):
+    if session.store.setting("matched_once") or isinstance(library_path, str):
+        return True  # a lab library (a URL) is asked through the store
+    if library_path is None and library_url_from_env():
         return True
     return library_has_sets(library_path or default_library()) is not False
 
 
 def refresh(
-    session: CaseSession, library_path: Path | None, *, match: bool = True
+    session: CaseSession, library_path: Path | str | None, *, match: bool = True
 ) -> RefreshResult:
     """Match against the library (when it holds sets), grade exact hits, regroup duplicates.
 

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from triage_app.audit import GENESIS, AuditNote, chain_entries
 from triage_app.domain.clock import utc_now
 from triage_app.domain.errors import TriageError
+from triage_app.storage.lab_locks import lock_writes
 from triage_app.storage.models.accounts import AuditEntry
 
 __all__ = ["AuditNote", "append_audit", "audit_head", "next_audit_seq"]
@@ -48,7 +49,10 @@ def append_audit(
 
     ``expect_seq`` is the sequence number a writer reserved for the first
     entry (rows that carry their audit entry's number take it beforehand).
+    On a lab database the head is read under the case's write lock, so two
+    workstations never take the same sequence number.
     """
+    lock_writes(session)
     head = audit_head(session)
     entries = chain_entries(head, user, notes, utc_now)
     if expect_seq is not None and entries and entries[0].seq != expect_seq:

@@ -19,7 +19,11 @@ from sqlalchemy.orm import Session
 
 from triage_app.storage.models.case import Item, Match, Thumbnail
 
-_ITEM_COLUMNS = list(Item.__table__.columns)
+#: Columns added with disk images (schema 0005): in an item's line only when one is
+#: set, so a folder's items keep the digest an earlier version wrote to the trail.
+_LATER_COLUMNS = ("deleted", "container", "fs_address")
+_ITEM_COLUMNS = [c for c in Item.__table__.columns if c.name not in _LATER_COLUMNS]
+_LATER = [Item.__table__.columns[name] for name in _LATER_COLUMNS]
 _MATCH_COLUMNS = list(Match.__table__.columns)
 
 
@@ -39,15 +43,17 @@ def items_digest(session: Session, exhibit_id: int) -> tuple[int, str]:
     count = 0
     thumbs = select(Thumbnail.data).where(Thumbnail.item_id == Item.id).scalar_subquery()
     query = (
-        select(*_ITEM_COLUMNS, thumbs)
+        select(*_ITEM_COLUMNS, *_LATER, thumbs)
         .where(Item.exhibit_id == exhibit_id)
         .order_by(Item.id)
         .execution_options(yield_per=2000)
     )
     for row in session.execute(query):
         *columns, thumbnail = row
+        base, later = columns[: len(_ITEM_COLUMNS)], columns[len(_ITEM_COLUMNS) :]
         seen = hashlib.sha256(thumbnail).hexdigest() if thumbnail is not None else None
-        digest.update(_line([*columns, seen]))
+        extra = later if any(v is not None for v in later) else []
+        digest.update(_line([*base, seen, *extra]))
         count += 1
     return count, digest.hexdigest()
 
@@ -61,3 +67,8 @@ def matches_digest(session: Session) -> tuple[int, str]:
         digest.update(_line(list(row)))
         count += 1
     return count, digest.hexdigest()
+
+
+def source_digest(kind: str | None, facts: str | None) -> str:
+    """The SHA-256 of what an exhibit's row says about its source (kind and facts)."""
+    return hashlib.sha256(_line([kind, facts])).hexdigest()

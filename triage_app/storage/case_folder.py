@@ -19,32 +19,13 @@ from triage_app.domain.errors import CaseError
 
 FOLDER_MODE = 0o700
 FILE_MODE = 0o600
-#: Database drivers a lab database may be reached with (the URL's "dialect+driver").
-LAB_DRIVERS = ("postgresql", "postgresql+psycopg")
 
 
 def check_database_url(url: str) -> str:
-    """A lab database URL, checked for form and driver; a one-line CaseError if not usable."""
-    from sqlalchemy.engine import make_url
-    from sqlalchemy.exc import ArgumentError
+    """A lab database URL, checked and normalised; a one-line CaseError if not usable."""
+    from triage_app.storage.lab_url import lab_url
 
-    try:
-        parsed = make_url(url)
-    except (ArgumentError, ValueError) as exc:
-        raise CaseError(f"--database-url {url!r} is not a database URL ({exc})") from None
-    if parsed.drivername not in LAB_DRIVERS:
-        raise CaseError(
-            f"--database-url must name a PostgreSQL lab database (postgresql://...), "
-            f"not {parsed.drivername!r}"
-        )
-    import importlib.util
-
-    if importlib.util.find_spec("psycopg") is None:
-        raise CaseError(
-            "lab databases need the PostgreSQL driver, which is not installed: "
-            "pip install 'triage-workstation[lab]'"
-        )
-    return url
+    return lab_url(url)
 
 
 @contextlib.contextmanager

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,6 +38,8 @@ from triage_app.storage.database import exclusive_lock
 from triage_app.storage.engine import sqlite_url
 from triage_app.storage.ingest_store import IngestStore, totals
 from triage_app.storage.item_reads import ItemReads
+from triage_app.storage.lab_locks import INGEST, job_lock
+from triage_app.storage.lab_url import is_lab_url, lab_url, upgrade_refusal
 from triage_app.storage.match_store import MatchStore
 from triage_app.storage.models.accounts import User
 from triage_app.storage.models.case import CaseInfo, CaseSetting, Exhibit
@@ -45,6 +48,23 @@ CASE_MARKER = "case.json"
 CASE_DB = "case.db"
 INGEST_LOCK = ".ingest.lock"
 SCHEMES = SCHEME_IDS
+
+
+def exhibit_source(exhibit: Exhibit) -> dict[str, Any]:
+    """What the case knows of an exhibit's source: kind, path and verification."""
+    facts: dict[str, Any] = {}
+    if exhibit.source_facts:
+        with contextlib.suppress(ValueError):
+            facts = json.loads(exhibit.source_facts)
+    kind = exhibit.source_kind or "folder"
+    return {
+        **facts,
+        "kind": kind,
+        "path": os.fsdecode(exhibit.source_root),
+        "verification": facts.get("verification", "not applicable"),
+        "stored_md5": facts.get("stored_md5"),
+        "computed_md5": facts.get("computed_md5"),
+    }
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,9 +144,12 @@ class CaseStore(IngestStore, ItemReads, MatchStore):
         extra: tuple[FirstAccount, ...],
     ) -> None:
         """The schema, the case record and its first accounts, logged, in one transaction."""
-        if migrate.CASE.current_revision(self._writer) is not None:
+        revision = migrate.CASE.current_revision(self._writer)
+        if revision is None:
+            migrate.CASE.upgrade(self._writer)
+        elif not (is_lab_url(self.url) and revision == migrate.CASE.head and self._no_case()):
+            # A lab database made ready by ``triage lab init`` has the schema and no case.
             raise CaseError(f"the database for {self.case_dir} already holds a case")
-        migrate.CASE.upgrade(self._writer)
         now = utc_now()
         with self.write_session() as session:
             session.add(
@@ -155,6 +178,10 @@ class CaseStore(IngestStore, ItemReads, MatchStore):
                 )
             append_audit(session, label, notes)
 
+    def _no_case(self) -> bool:
+        with self.read_session() as session:
+            return session.get(CaseInfo, 1) is None
+
     @classmethod
     def open(cls, case_dir: Path) -> CaseStore:
         """Open an existing case, refusing a newer schema and upgrading an older one."""
@@ -169,7 +196,7 @@ class CaseStore(IngestStore, ItemReads, MatchStore):
         if not isinstance(marker, dict) or marker.get("format") != "triage-case":
             raise CaseError(f"{marker_path} is not a triage case marker")
         if marker.get("database_url"):
-            url = str(marker["database_url"])
+            url = lab_url(str(marker["database_url"]), what=f"the database_url in {marker_path}")
         else:
             db_path = case_dir / str(marker.get("database", CASE_DB))
             if not db_path.is_file():
@@ -194,8 +221,9 @@ class CaseStore(IngestStore, ItemReads, MatchStore):
         return store
 
     def _backup_before_upgrade(self, revision: str) -> None:
-        if not self.url.startswith("sqlite"):
-            return
+        if is_lab_url(self.url):
+            # The application role cannot alter the schema: the owner backs up and upgrades.
+            raise CaseError(upgrade_refusal(self.url, revision, migrate.CASE.head))
         target = self.case_dir / f"{CASE_DB}.before-{revision}.bak"
         if target.exists():
             return
@@ -208,11 +236,17 @@ class CaseStore(IngestStore, ItemReads, MatchStore):
 
     @contextlib.contextmanager
     def ingest_lock(self) -> Iterator[None]:
-        """Hold the case's ingest lock; a second ingest on the same case is refused."""
-        with exclusive_lock(
-            self.case_dir / INGEST_LOCK,
-            f"another ingest is running on {self.case_dir}; wait for it to finish",
-        ):
+        """Hold the case's ingest lock; a second ingest on the same case is refused.
+
+        A lab case holds it in the database (an advisory lock), so it holds across
+        workstations; an SQLite case in a file beside its database.
+        """
+        busy = f"another ingest is running on {self.case_dir}; wait for it to finish"
+        if is_lab_url(self.url):
+            with job_lock(self._reader, INGEST, busy):
+                yield
+            return
+        with exclusive_lock(self.case_dir / INGEST_LOCK, busy):
             yield
 
     # -- case facts -----------------------------------------------------------
@@ -223,7 +257,9 @@ class CaseStore(IngestStore, ItemReads, MatchStore):
             info = session.get(CaseInfo, 1)
             if info is None:
                 raise CaseError(f"{self.case_dir} has no case record")
-            refs = list(session.scalars(select(Exhibit.reference).order_by(Exhibit.id)))
+            rows = list(session.scalars(select(Exhibit).order_by(Exhibit.id)))
+            refs = [e.reference for e in rows]
+            sources = [{"ref": e.reference, "source": exhibit_source(e)} for e in rows]
             case_totals = totals(session, None)
             revision = session.execute(text("SELECT version_num FROM alembic_version")).scalar()
         return CaseSummary(
@@ -234,6 +270,7 @@ class CaseStore(IngestStore, ItemReads, MatchStore):
             schema_revision=str(revision),
             exhibits=refs,
             totals=case_totals,
+            sources=sources,
         )
 
     def integrity_check(self) -> str:

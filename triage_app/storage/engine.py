@@ -3,7 +3,8 @@
 SQLite gets WAL, ``synchronous=FULL``, ``foreign_keys=ON`` and a busy timeout
 on every connection. Transactions are opened explicitly: ``BEGIN IMMEDIATE``
 on the writer engine, so a second writer waits on the busy timeout instead of
-failing half-way through, and plain ``BEGIN`` on the reader engine.
+failing half-way through, and plain ``BEGIN`` on the reader engine. A lab
+(PostgreSQL) engine does the same with an advisory lock (:mod:`.lab_locks`).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ def sqlite_url(path: str) -> str:
 def make_engine(url: str, *, writer: bool) -> Engine:
     """Create an engine for ``url`` with the store's connection settings."""
     if not url.startswith("sqlite"):
-        return create_engine(url, pool_pre_ping=True)
+        return _lab_engine(url, writer=writer)
     engine = create_engine(
         url,
         poolclass=NullPool,
@@ -50,4 +51,27 @@ def make_engine(url: str, *, writer: bool) -> Engine:
     def _on_begin(conn: Any) -> None:
         conn.exec_driver_sql(begin_sql)
 
+    return engine
+
+
+def _lab_engine(url: str, *, writer: bool) -> Engine:
+    """A PostgreSQL engine: writers serialised by an advisory lock, readers on a snapshot."""
+    from triage_app.storage import lab_locks, lab_url
+
+    engine = create_engine(
+        url,
+        pool_pre_ping=True,
+        pool_size=2,
+        connect_args=lab_locks.connect_args(),
+        # One snapshot per read transaction, as SQLite's reader has; a read-only
+        # REPEATABLE READ transaction never fails on a concurrent write.
+        isolation_level="READ COMMITTED" if writer else "REPEATABLE READ",
+    )
+
+    @event.listens_for(engine, "do_connect")
+    def _on_do_connect(dialect: Any, _record: Any, cargs: Any, cparams: Any) -> Any:
+        return lab_url.connect_asking(url, dialect, cargs, cparams)
+
+    if writer:
+        event.listen(engine, "begin", lab_locks.begin_write)
     return engine

@@ -7,6 +7,7 @@ the run's state, the audit entry with the totals) a third.
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass, fields
@@ -27,7 +28,7 @@ from triage_app.domain.records import (
     Totals,
 )
 from triage_app.storage.audit_log import AuditNote, append_audit
-from triage_app.storage.bindings import items_digest
+from triage_app.storage.bindings import items_digest, source_digest
 from triage_app.storage.database import Database
 from triage_app.storage.item_rows import item_values
 from triage_app.storage.models.case import Exhibit, IngestRun, Item, Thumbnail
@@ -91,11 +92,12 @@ class IngestStore(Database):
         versions: dict[str, str],
         actor: str,
         source: str,
+        source_kind: str | None = None,
     ) -> RunStart:
         """:meth:`exhibit_for_ingest` and :meth:`start_run` in one transaction, with the
         paths already recorded for the exhibit (a resumed ingest skips them)."""
         with self.write_session() as session:
-            exhibit_id, new = _exhibit(session, reference, source_root)
+            exhibit_id, new = _exhibit(session, reference, source_root, source_kind)
             run_id = _start_run(session, exhibit_id, reference, workers, versions, actor, source)
             recorded = (
                 frozenset()
@@ -126,9 +128,13 @@ class IngestStore(Database):
         state: str,
         atime_preserved: bool | None,
         actor: str,
+        source_facts: dict[str, Any] | None = None,
     ) -> tuple[int, Totals]:
         """Store the run's last records and record (and log) how it ended, in one
-        transaction; return how many records were added and the exhibit's totals."""
+        transaction; return how many records were added and the exhibit's totals.
+
+        ``source_facts`` (what reading a disk image or archive established: its
+        verification) replaces the exhibit's, and is logged and bound to the trail."""
         records = list(records)
         with self.write_session() as session:
             exhibit_id = session.scalar(select(IngestRun.exhibit_id).where(IngestRun.id == run_id))
@@ -152,6 +158,15 @@ class IngestStore(Database):
                 "atime_preserved": atime_preserved,
             }
             payload["items"], payload["items_sha256"] = items_digest(session, exhibit_id)
+            exhibit = session.get(Exhibit, exhibit_id)
+            assert exhibit is not None
+            if source_facts is not None:
+                exhibit.source_facts = json.dumps(source_facts, sort_keys=True)
+                payload["source"] = {
+                    k: source_facts.get(k)
+                    for k in ("kind", "verification", "stored_md5", "computed_md5")
+                }
+            payload["source_sha256"] = source_digest(exhibit.source_kind, exhibit.source_facts)
             note = AuditNote(audit.INGEST_FINISHED, f"exhibit {reference}", payload)
             append_audit(session, actor, [note])
             return added, found
@@ -181,13 +196,18 @@ class IngestStore(Database):
             return totals(session, exhibit_id)
 
 
-def _exhibit(session: Session, reference: str, source_root: bytes) -> tuple[int, bool]:
+def _exhibit(
+    session: Session, reference: str, source_root: bytes, source_kind: str | None = None
+) -> tuple[int, bool]:
     """The exhibit's id, and whether it was created now."""
     found = session.execute(
         select(Exhibit.id, Exhibit.source_root).where(Exhibit.reference == reference)
     ).first()
     if found is None:
-        exhibit = Exhibit(reference=reference, source_root=source_root, added_at=utc_now())
+        exhibit = Exhibit(
+            reference=reference, source_root=source_root, added_at=utc_now(),
+            source_kind=source_kind,
+        )  # fmt: skip
         session.add(exhibit)
         session.flush()
         return exhibit.id, True

@@ -10,6 +10,7 @@ for writing.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, fields
@@ -26,6 +27,8 @@ from triage_app.domain.record_fields import fields_from
 from triage_app.storage import migrate
 from triage_app.storage.database import Database, exclusive_lock, in_chunks
 from triage_app.storage.engine import sqlite_url
+from triage_app.storage.lab_locks import LIBRARY_IMPORT, job_lock
+from triage_app.storage.lab_url import lab_url, library_url_from_env
 from triage_app.storage.library_models import Entry, HashSet
 
 IMPORTING = "importing"
@@ -84,25 +87,41 @@ def default_library_path() -> Path:
 
 
 class LibraryStore(Database):
-    """Open handle on a hash library database."""
+    """Open handle on a hash library database.
 
-    def __init__(self, path: Path) -> None:
+    The library is a per-user SQLite file, or a lab library shared by all
+    examiners in PostgreSQL (``url``): then ``path`` only names where this
+    workstation keeps its copy of the per-set indexes.
+    """
+
+    def __init__(self, path: Path, url: str | None = None) -> None:
         self.path = Path(path)
-        super().__init__(sqlite_url(str(self.path)))
+        self.lab = url is not None
+        super().__init__(url or sqlite_url(str(self.path)))
 
     @classmethod
-    def open(cls, path: Path | None = None) -> LibraryStore:
-        """Open (creating if needed) the library at ``path`` or the default location."""
-        path = Path(path) if path is not None else default_library_path()
-        if path.exists() and not path.is_file():
-            raise LibraryError(f"{path} is not a hash library file")
+    def open(cls, library: Path | str | None = None) -> LibraryStore:
+        """Open (creating if needed) the library at ``library`` (a file, or a lab
+        library's URL), else ``$TRIAGE_LIBRARY_URL``'s or the per-user one."""
+        if library is None:
+            library = library_url_from_env()
+        if isinstance(library, str):
+            url = lab_url(library, what="--library-url")
+            key = hashlib.sha256(url.encode()).hexdigest()[:16]
+            path = default_library_path().parent / "lab-libraries" / key / "hashsets"
+            where = f"lab hash library {url}"
+        else:
+            path = Path(library) if library is not None else default_library_path()
+            if path.exists() and not path.is_file():
+                raise LibraryError(f"{path} is not a hash library file")
+            url, where = None, f"hash library {path}"
         path.parent.mkdir(parents=True, exist_ok=True)
-        store = cls(path)
+        store = cls(path, url)
         try:
             revision = migrate.LIBRARY.open_revision(
                 store._reader,
-                f"hash library {path}",
-                lambda why: LibraryError(f"cannot open the hash library {path}: {why}"),
+                where,
+                lambda why: LibraryError(f"cannot open the {where}: {why}"),
             )
             if revision != migrate.LIBRARY.head_revision():
                 migrate.LIBRARY.upgrade(store._writer)
@@ -118,11 +137,17 @@ class LibraryStore(Database):
 
     @contextlib.contextmanager
     def import_lock(self) -> Iterator[None]:
-        """Hold the library's import lock (one import at a time) and tidy dead imports."""
-        with exclusive_lock(
-            self.path.with_name(self.path.name + ".lock"),
-            f"another import into the hash library {self.path} is running",
-        ):
+        """Hold the library's import lock (one import at a time) and tidy dead imports.
+
+        A lab library holds it in the database, across workstations.
+        """
+        busy = f"another import into the hash library {self.path} is running"
+        lock = (
+            job_lock(self._reader, LIBRARY_IMPORT, busy.replace(str(self.path), "of the lab"))
+            if self.lab
+            else exclusive_lock(self.path.with_name(self.path.name + ".lock"), busy)
+        )
+        with lock:
             self._remove_dead_imports()
             yield
 
@@ -183,7 +208,7 @@ class LibraryStore(Database):
         if not rows:
             return
         columns = ", ".join(("id", "set_id", *ENTRY_COLUMNS[1:]))
-        marks = ", ".join("?" * (len(ENTRY_COLUMNS) + 1))
+        marks = ", ".join([self._mark] * (len(ENTRY_COLUMNS) + 1))
         sql = f"INSERT INTO entries ({columns}) VALUES ({marks})"
         with self._writer.begin() as conn:
             cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
@@ -230,6 +255,11 @@ class LibraryStore(Database):
             session.execute(delete(Entry).where(Entry.set_id == set_id))
             session.execute(delete(HashSet).where(HashSet.id == set_id))
 
+    @property
+    def _mark(self) -> str:
+        """The driver's parameter mark (sqlite3 ``?``, psycopg ``%s``)."""
+        return "%s" if self.lab else "?"
+
     # -- reading --------------------------------------------------------------
 
     def sets(self, *, include_incomplete: bool = False) -> list[HashSetInfo]:
@@ -271,9 +301,13 @@ class LibraryStore(Database):
         allowed = {"md5", "sha1", "sha256", "phash", "dhash", "extra", "category"}
         if not set(columns) <= allowed:
             raise ValueError(f"unknown columns {columns}")
-        sql = f"SELECT id, {', '.join(columns)} FROM entries WHERE set_id = ? ORDER BY id"
+        sql = (
+            f"SELECT id, {', '.join(columns)} FROM entries WHERE set_id = {self._mark} ORDER BY id"
+        )
         with self._reader.connect() as conn:
-            cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+            raw: Any = conn.connection.dbapi_connection
+            # PostgreSQL: a server-side cursor, so a 10-million-row set streams.
+            cursor = raw.cursor(name="triage_entries") if self.lab else raw.cursor()
             try:
                 cursor.execute(sql, (set_id,))
                 while rows := cursor.fetchmany(chunk):

@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from triage_app.storage.case_store import CaseStore
+from triage_app.storage.case_store import CaseStore, exhibit_source
 from triage_app.storage.models.case import Exhibit, MatchRun
 
 
@@ -24,6 +24,8 @@ class ExhibitRow:
     reference: str
     source_root: bytes
     added_at: str
+    #: kind, path, verification, stored/computed MD5 (see ``CaseStore.summary``).
+    source: dict[str, Any]
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +45,7 @@ def exhibits(store: CaseStore) -> list[ExhibitRow]:
     """Every exhibit of the case, in the order they were added."""
     with store.read_session() as session:
         return [
-            ExhibitRow(e.id, e.reference, e.source_root, e.added_at)
+            ExhibitRow(e.id, e.reference, e.source_root, e.added_at, exhibit_source(e))
             for e in session.scalars(select(Exhibit).order_by(Exhibit.id))
         ]
 

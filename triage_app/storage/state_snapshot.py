@@ -21,7 +21,7 @@ from triage_app.audit.state import (
     Snapshot,
 )
 from triage_app.domain.accounts import account_label
-from triage_app.storage.bindings import items_digest, matches_digest
+from triage_app.storage.bindings import items_digest, matches_digest, source_digest
 from triage_app.storage.case_bound import CaseBound
 from triage_app.storage.models.accounts import User
 from triage_app.storage.models.case import CaseInfo, Exhibit
@@ -122,7 +122,11 @@ class StateSnapshots(CaseBound):
                 adjudications=adjudications,
                 sign_offs=sign_offs,
                 exhibits={
-                    e.reference: (os.fsdecode(e.source_root), *items_digest(session, e.id))
+                    e.reference: (
+                        os.fsdecode(e.source_root),
+                        *items_digest(session, e.id),
+                        source_digest(e.source_kind, e.source_facts),
+                    )
                     for e in exhibits
                 },
                 matches=matches_digest(session),

@@ -112,13 +112,22 @@ class IngestDialog(QDialog):
         page = QWidget()
         form = QFormLayout(page)
         self.source = QLineEdit()
-        self.source.setAccessibleName("Source folder")
+        self.source.setAccessibleName("Source folder, disk image or archive")
+        self.source.setPlaceholderText("a folder, an E01 or raw image, a tar or zip")
         self.exhibit = QLineEdit()
         self.exhibit.setPlaceholderText("e.g. ABC/1")
         self.workers = QSpinBox()
         self.workers.setRange(1, max(1, (os.cpu_count() or 1) * 2))
         self.workers.setValue(os.cpu_count() or 1)
-        form.addRow("&Source folder (read-only):", path_field(self.source, self._browse))
+        image_button = QPushButton("&Image or archive…")
+        image_button.clicked.connect(self._browse_file)
+        source_row = QHBoxLayout()
+        source_row.setContentsMargins(0, 0, 0, 0)
+        source_row.addWidget(path_field(self.source, self._browse), 1)
+        source_row.addWidget(image_button)
+        holder = QWidget()
+        holder.setLayout(source_row)
+        form.addRow("&Source (read-only):", holder)
         form.addRow("&Exhibit reference:", self.exhibit)
         form.addRow("&Worker processes:", self.workers)
         self.problem = problem_label()
@@ -158,11 +167,24 @@ class IngestDialog(QDialog):
             if not self.exhibit.text():
                 self.exhibit.setFocus()
 
+    def _browse_file(self) -> None:
+        name, _ = QFileDialog.getOpenFileName(
+            self,
+            "Disk image (first segment) or archive to ingest",
+            "",
+            "Images and archives (*.E01 *.e01 *.Ex01 *.dd *.raw *.img *.001 *.tar *.tgz "
+            "*.gz *.bz2 *.xz *.zip);;All files (*)",
+        )
+        if name:
+            self.source.setText(name)
+            if not self.exhibit.text():
+                self.exhibit.setFocus()
+
     def _start(self) -> None:
         source = self.source.text().strip()
         exhibit = self.exhibit.text().strip()
-        if not source or not Path(source).is_dir():
-            self.problem.setText("Choose an existing source folder.")
+        if not source or not (Path(source).is_dir() or Path(source).is_file()):
+            self.problem.setText("Choose an existing source folder, disk image or archive.")
             return
         if not exhibit:
             self.problem.setText("An exhibit reference is required.")

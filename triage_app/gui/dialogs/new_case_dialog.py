@@ -1,4 +1,5 @@
-"""The new-case dialog: folder, reference, scheme and the first (examiner) account.
+"""The new-case dialog: folder, reference, scheme, the first (examiner) account and,
+for a lab case, its PostgreSQL database.
 
 It only collects what is typed; :func:`create_case` makes the case on the
 writer thread with :func:`triage_app.case.cases.create_case`.
@@ -9,9 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from triage_app.case import cases
+from triage_app.case import cases, lab
 from triage_app.config.schemes import load_scheme
 from triage_app.domain.accounts import MIN_PASSWORD_LENGTH
+from triage_app.domain.errors import TriageError
 from triage_app.domain.options import SCHEME_IDS
 from triage_app.gui.qt import (
     QComboBox,
@@ -35,6 +37,8 @@ class NewCase:
     badge: str | None
     password: str
     scheme: str
+    #: A lab case's database (no password in it), or None for SQLite in the folder.
+    database_url: str | None = None
 
 
 class NewCaseDialog(QDialog):
@@ -64,6 +68,15 @@ class NewCaseDialog(QDialog):
         form.addRow("&Password:", self.password)
         form.addRow("Password a&gain:", self.password2)
         form.addRow("Grading &scheme:", self.scheme)
+        self.database_url = QLineEdit()
+        self.database_url.setPlaceholderText(
+            "empty: in the folder; lab: postgresql://triage_app@HOST/DATABASE"
+        )
+        self.database_url.setToolTip(
+            "The lab's PostgreSQL database. No password here: libpq reads it from "
+            "~/.pgpass, $PGPASSFILE or a service (postgresql:///?service=NAME)."
+        )
+        form.addRow("&Lab database (optional):", self.database_url)
         layout.addLayout(form)
         self.problem = problem_label()
         layout.addWidget(self.problem)
@@ -86,6 +99,12 @@ class NewCaseDialog(QDialog):
             return f"The password needs at least {MIN_PASSWORD_LENGTH} characters."
         if self.password.text() != self.password2.text():
             return "The passwords differ."
+        url = self.database_url.text().strip()
+        if url:
+            try:
+                lab.check_url(url)
+            except TriageError as exc:
+                return f"Lab database: {exc}"
         return None
 
     def _check(self) -> None:
@@ -104,6 +123,7 @@ class NewCaseDialog(QDialog):
             badge=self.badge.text().strip() or None,
             password=self.password.text(),
             scheme=str(self.scheme.currentData()),
+            database_url=self.database_url.text().strip() or None,
         )
 
 
@@ -116,4 +136,5 @@ def create_case(new: NewCase) -> None:
         password=new.password,
         badge=new.badge,
         scheme=new.scheme,
+        database_url=new.database_url,
     )

@@ -40,6 +40,10 @@ class Exhibit(Base):
     reference: Mapped[str] = mapped_column(String(200), unique=True)
     source_root: Mapped[bytes] = mapped_column(LargeBinary)
     added_at: Mapped[str] = mapped_column(String(40))
+    #: folder, ewf, raw, tar or zip (NULL: a folder, from before disk images).
+    source_kind: Mapped[str | None] = mapped_column(String(10))
+    #: JSON: segments, stored/computed media hashes, verification, unreadable ranges.
+    source_facts: Mapped[str | None] = mapped_column(Text)
 
 
 class IngestRun(Base):
@@ -102,6 +106,9 @@ class Item(Base):
     notes: Mapped[str | None] = mapped_column(Text)
     processed_at: Mapped[str] = mapped_column(String(40))
     hash_bundle: Mapped[str | None] = mapped_column(Text)
+    deleted: Mapped[bool | None] = mapped_column(Boolean)
+    container: Mapped[str | None] = mapped_column(Text)
+    fs_address: Mapped[str | None] = mapped_column(String(40))
 
 
 class Thumbnail(Base):

@@ -1,0 +1,70 @@
+"""What a hashed file is: identified from its first bytes, decoded if it is an image.
+
+Shared by the workers' two readers: a folder's file (:mod:`.examine`) and a
+file inside a disk image or archive (:mod:`.examine_member`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from triage_app.domain.records import FileRecord, ImageFacts
+from triage_app.media import image_decode, sniff
+
+
+def describe(
+    record: FileRecord,
+    head: bytes,
+    data: bytes | None,
+    on_hashed: Callable[[FileRecord], None] | None,
+    *,
+    trailing: Callable[[str | None], str | None] | None = None,
+    decode_big: Callable[[str], ImageFacts] | None = None,
+) -> FileRecord:
+    """Identify a hashed file from its first bytes and decode it if it is an image.
+
+    ``data`` is the whole content when it was kept; otherwise ``trailing`` and
+    ``decode_big`` read the file again (None: it cannot be, and is not decoded).
+    """
+    found = sniff.sniff(head)
+    record.media_type, record.format = found.media_type, found.format
+    if record.size == 0:
+        record.reason = "empty file: not an image"
+    mismatch = sniff.extension_mismatch(record.path.rpartition(b"/")[2], found)
+    if mismatch:
+        record.notes.append(mismatch)
+    if data is not None:
+        note = sniff.trailing_data_note(data, found.format)
+    else:
+        note = trailing(found.format) if trailing is not None else None
+    if note:
+        record.notes.append(note)
+    if found.media_type != sniff.IMAGE and found.format not in sniff.RENDERED_DOCUMENTS:
+        return record
+    if found.format not in image_decode.available_formats():
+        record.decode_status = image_decode.NOT_DECODED
+        record.reason = f"format not decoded: {found.format} is not on the decode allow-list"
+        if found.format in sniff.DECODABLE:
+            record.reason = f"format not decoded: no {found.format} decoder is installed"
+        return record
+    if data is None and decode_big is None:
+        record.decode_status = image_decode.NOT_DECODED
+        record.reason = (f"not decoded: {record.size} bytes is too big to decode from inside "
+                         "a disk image or archive")  # fmt: skip
+        return record
+    if on_hashed is not None:
+        on_hashed(record)
+    if data is not None:
+        facts = image_decode.analyse_image(data, found.format or "")
+    else:
+        assert decode_big is not None
+        facts = decode_big(found.format or "")
+    _merge(record, facts)
+    return record
+
+
+def _merge(record: FileRecord, facts: ImageFacts) -> None:
+    if facts.format == "MPO":
+        # A phone's multi-picture file: the extra pictures are expected trailing data.
+        record.notes = [n for n in record.notes if "(JPEG image)" not in n]
+    record.take_image(facts)
