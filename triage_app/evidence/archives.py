@@ -34,6 +34,8 @@ ARCHIVE_RATIO = 1000
 #: A nested archive bigger than this is hashed but not opened.
 NESTED_LIMIT = 512 * 1024 * 1024
 NESTED_MARK = b"!/"
+#: The entry that records where a damaged archive stopped being readable.
+REST = b"(the rest of the archive)"
 #: What a damaged compressed tar raises through ``tarfile``.
 _BROKEN = (tarfile.TarError, OSError, EOFError, zlib.error, lzma.LZMAError)
 _NESTED_NAMES = (b".zip", b".tar", b".tgz", b".tar.gz", b".tar.bz2", b".tar.xz", b".tbz2", b".txz")
@@ -238,13 +240,13 @@ def _tar_members(
             try:
                 info = stream.next()
             except _BROKEN as exc:
-                yield Member(b"", "archive", None, label,
+                yield Member(REST, "archive", None, label,
                              error=f"archive damaged from here on: {_one_line(exc)}")  # fmt: skip
                 return
             if info is None:
                 broken = _truncated(stream)
                 if broken:
-                    yield Member(b"", "archive", None, label, error=broken)
+                    yield Member(REST, "archive", None, label, error=broken)
                 return
             raw = os.fsencode(info.name)
             rel = _clean(raw)
