@@ -20,7 +20,6 @@ from typing import Any, BinaryIO
 
 from triage_app.domain.errors import IngestError
 from triage_app.evidence import readonly
-from triage_app.evidence.ewf_chunks import ChunkReader, UnsupportedLayoutError
 
 RAW = "raw"
 EWF = "ewf"
@@ -138,9 +137,11 @@ class _EwfReader:
         self._cache: OrderedDict[int, bytes] = OrderedDict()
         self.fast = self._fast_reader()
 
-    def _fast_reader(self) -> ChunkReader | None:
+    def _fast_reader(self) -> Any:
         """The zlib chunk reader, when the set is laid out as it expects and it agrees
         with libewf on the chunk size and the first chunk."""
+        from triage_app.evidence.ewf_chunks import ChunkReader, UnsupportedLayoutError
+
         try:
             size = int(self.handle.get_media_size())
             fast = ChunkReader([f.fileno() for f in self.files], size)

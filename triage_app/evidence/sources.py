@@ -18,12 +18,12 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from triage_app.domain.errors import IngestError
-from triage_app.evidence import archives, readonly
+from triage_app.evidence import readonly
 from triage_app.evidence.folder import DIRECTORY, FILE, WalkEntry, Walker, skip_rule
 from triage_app.evidence.media import EWF, RAW, DiskRef, Media, is_ewf, open_media
 
 FOLDER = "folder"
-TAR, ZIP = archives.TAR, archives.ZIP
+TAR, ZIP = "tar", "zip"  # as evidence.archives names them (loaded only for archives)
 KINDS = (FOLDER, EWF, RAW, TAR, ZIP)
 VERIFIED, MISMATCH, UNAVAILABLE, NOT_APPLICABLE = (
     "verified", "mismatch", "unavailable", "not applicable",
@@ -262,7 +262,9 @@ class ArchiveSource(Source):
     def atime_preserved(self) -> bool:
         return self._atime
 
-    def _scan(self, with_data: bool) -> Iterator[archives.Member]:
+    def _scan(self, with_data: bool) -> Iterator[Any]:
+        from triage_app.evidence import archives
+
         self._handle.seek(0)
         return archives.scan(self.root, self._handle, self.kind, with_data=with_data,
                              label=self._label)  # fmt: skip
@@ -287,7 +289,7 @@ class ArchiveSource(Source):
         self._handle.close()
 
 
-def _member_entry(member: archives.Member) -> WalkEntry:
+def _member_entry(member: Any) -> WalkEntry:
     if member.error is not None:
         return WalkEntry(member.rel, member.kind, member.size, error=member.error,
                          container=member.container)  # fmt: skip
@@ -323,6 +325,8 @@ def detect(path: bytes) -> str:
         if is_ewf(head):
             return EWF
         handle.seek(0)
+        from triage_app.evidence import archives
+
         kind = archives.detect(head, handle)
     return kind if kind is not None else RAW
 
