@@ -67,7 +67,10 @@ def require_tools(*names: str) -> None:
     missing = [n for n in (names or TOOLS) if _tool_path(n) is None]
     if missing:
         packages = sorted({TOOLS.get(n, n) for n in missing})
-        pytest.skip(f"missing {', '.join(missing)} (Debian: {' '.join(packages)})")
+        why = f"missing {', '.join(missing)} (Debian: {' '.join(packages)})"
+        if os.environ.get("TRIAGE_REQUIRE_DISK_TOOLS") == "1":  # CI: a skip is a failure
+            pytest.fail(why)
+        pytest.skip(why)
 
 
 def _run(*args: str | Path) -> str:
