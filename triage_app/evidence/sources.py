@@ -19,12 +19,11 @@ from typing import Any
 
 from triage_app.domain.errors import IngestError
 from triage_app.evidence import readonly
-from triage_app.evidence.folder import DIRECTORY, FILE, WalkEntry, Walker, skip_rule
+from triage_app.evidence.folder import FILE, WalkEntry, Walker, skip_rule
 from triage_app.evidence.media import EWF, RAW, DiskRef, Media, is_ewf, open_media
 
 FOLDER = "folder"
 TAR, ZIP = "tar", "zip"  # as evidence.archives names them (loaded only for archives)
-KINDS = (FOLDER, EWF, RAW, TAR, ZIP)
 VERIFIED, MISMATCH, UNAVAILABLE, NOT_APPLICABLE = (
     "verified", "mismatch", "unavailable", "not applicable",
 )  # fmt: skip
@@ -342,6 +341,6 @@ def open_source(path: bytes) -> Source:
 
 
 __all__ = [
-    "DIRECTORY", "FOLDER", "KINDS", "MISMATCH", "NOT_APPLICABLE", "UNAVAILABLE", "VERIFIED",
+    "FOLDER", "MISMATCH", "NOT_APPLICABLE", "UNAVAILABLE", "VERIFIED",
     "ArchiveSource", "DiskSource", "Source", "SourceFacts", "detect", "open_source",
 ]  # fmt: skip

@@ -100,10 +100,3 @@ def examine_member(
     )
     record.notes.extend(notes)
     return describe(record, intake.head, intake.content(), on_hashed)
-
-
-def close_all() -> None:
-    """Close the images this worker opened (tests; a worker's exit closes them anyway)."""
-    for media, _image, _systems in _OPEN.values():
-        media.close()
-    _OPEN.clear()
