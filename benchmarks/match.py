@@ -4,6 +4,8 @@
                                [--brute-queries 300] [--faiss-budget 60] [--threads 1]
                                [--tune-queries 200] [--tune-seconds 3]
 
+    python benchmarks/match.py --pdq [pdq_match.py's options]   (256-bit PDQ, 10M, t=31)
+
 For each size N it generates N random known hashes, of which, for every
 query, one planted entry per requested T sits at a random distance 0..T and
 one more at a random distance 0..max(T) (so there are near misses too); then
@@ -479,6 +481,13 @@ def render(rows: list[Row], args: argparse.Namespace) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    args_in = sys.argv[1:] if argv is None else argv
+    if args_in[:1] == ["--pdq"]:
+        # 256-bit PDQ: PdqIndex vs brute force vs faiss IndexBinaryFlat/MultiHash.
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        import pdq_match
+
+        return int(pdq_match.main(args_in[1:]))
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1_000_000, 10_000_000])
     parser.add_argument("--queries", type=int, default=100_000)

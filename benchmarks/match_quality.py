@@ -46,6 +46,7 @@ from numpy.typing import NDArray
 from PIL import Image, ImageDraw, ImageFont, ImageOps
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from triage_app.demo import synthetic
 from triage_app.matching import near_match as nm
@@ -739,6 +740,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--size", choices=sorted(SIZES), default="full")
     parser.add_argument("--no-timing", action="store_true")
     parser.add_argument("--no-pdq", action="store_true")
+    parser.add_argument("--no-holdout", action="store_true", help="skip the tuning/held-out report")
     args = parser.parse_args(argv)
     thresholds = nm.DEFAULT_THRESHOLDS
     start = time.perf_counter()
@@ -814,6 +816,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("Compute per image (scenes 500x375 and 640x480, photo crops)")
         sample = [img for _, img in originals[:40]]
         print(timing(sample))
+    if not args.no_holdout:
+        print()
+        print(
+            "Overlays and flat pictures, tuning set and held-out set (benchmarks/match_holdout.py)"
+        )
+        import match_holdout
+
+        match_holdout.main([])
     return 0
 
 

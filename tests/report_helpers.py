@@ -182,9 +182,11 @@ def build_case(root: Path, password_hash: str) -> BuiltCase:
         grading.grade(session, [item("OP/1", "Misc/damaged.jpg").id], "U")
         grading.grade(session, [item("OP/2", "Pictures/other.jpg").id], "NI")
         clip = item("OP/1", "Videos/clip_a.mp4").id
-        grading.grade(session, [clip], "A", propagate=True)
-        grading.grade(session, [item("OP/1", "Videos/clip_b.mp4").id], "C")
-        grading.grade(session, [item("OP/3", "movies/holiday.avi").id], "B")
+        # The placeholder films are not decodable: no frame strip, so the grade says so.
+        unseen = "graded without viewing: placeholder film, not decodable"
+        grading.grade(session, [clip], "A", propagate=True, reason=unseen)
+        grading.grade(session, [item("OP/1", "Videos/clip_b.mp4").id], "C", reason=unseen)
+        grading.grade(session, [item("OP/3", "movies/holiday.avi").id], "B", reason=unseen)
     return BuiltCase(case, [one, two], library)
 
 

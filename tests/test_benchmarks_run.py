@@ -20,11 +20,13 @@ CASES = {
     ),
     "hashset_import": shlex.split("--rows 3000"),
     "gallery": shlex.split("--items 2000 --pages 3"),
-    "match_quality": shlex.split("--size small"),
+    "match_quality": shlex.split("--size small --no-timing"),
+    "match_holdout": shlex.split("--distractors 8"),
     "pdq_match": shlex.split(
         "--size 20000 --queries 300 --brute-queries 20 --faiss-budget 2 --multihash 16x16"
     ),
     "startup": shlex.split("--runs 2"),
+    "video": shlex.split("--count 1 --seconds 2 --gop 25 --grain 0"),
 }
 
 

@@ -93,7 +93,9 @@ def canonical_fingerprint(entries: Iterable[HashEntry]) -> str:
     digest = hashlib.sha256()
     for e in entries:
         fields = (e.md5, e.sha1, e.sha256, e.phash, e.dhash, e.category)
-        digest.update(("|".join(f or "" for f in fields) + "\n").encode("utf-8"))
+        pdq = e.extra.get("pdq")
+        line = "|".join(f or "" for f in fields) + (f"|{pdq}" if pdq else "") + "\n"
+        digest.update(line.encode("utf-8"))
     return digest.hexdigest()
 
 

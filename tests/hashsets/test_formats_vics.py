@@ -91,7 +91,7 @@ def test_vics_bad_media_are_rejected_by_record_number(tmp_path: Path) -> None:
     assert sorted(reasons) == [3, 6, 8, 10, 12]
     assert reasons[3].startswith("MD5: not hexadecimal")
     assert "Category" in reasons[6]
-    assert "no MD5, SHA-1, SHA-256, pHash or dHash" in reasons[8]
+    assert "no MD5, SHA-1, SHA-256, pHash, dHash or PDQ" in reasons[8]
     assert "PhotoDNA" in reasons[8]
     assert "disagrees" in reasons[10]
     assert "not a JSON object" in reasons[12]

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import imagehash
 import numpy as np
 import pytest
 from match_quality_helpers import load_benchmark
@@ -155,12 +154,26 @@ def test_lists_with_only_phash_and_dhash_confirm_on_dhash() -> None:
     assert not nm.is_near_match([_variant(3, t.dhash_only + 1, 0)], foreign)[0]
 
 
-def test_entries_without_dhash_never_near_match() -> None:
+def test_entries_without_dhash_match_on_a_close_phash_alone() -> None:
+    t = nm.DEFAULT_THRESHOLDS
     only_phash = {bk.PHASH: KNOWN[bk.PHASH]}
-    assert nm.is_near_match([_variant(0, 0, 0)], only_phash) == (False, 0, None)
-    img = synthetic.scene(np.random.default_rng(2), (400, 300))
-    entry = {bk.PHASH: str(imagehash.phash(img))}
-    assert not nm.is_near_match(pm.query_variants(img), entry)[0]
+    assert nm.is_near_match([_variant(t.phash_alone, 0, 0)], only_phash)[0]
+    assert nm.is_near_match([_variant(t.phash_alone + 1, 0, 0)], only_phash) == (
+        False,
+        t.phash_alone + 1,
+        None,
+    )
+
+
+@pytest.mark.parametrize("degenerate", ["f" * 16, "0" * 16, "fffffffffffffff7", "0000000000000001"])
+def test_a_low_information_dhash_never_vetoes_a_phash_agreement(degenerate: str) -> None:
+    """A document-like original's all-ones dHash is no evidence against its copies."""
+    t = nm.DEFAULT_THRESHOLDS
+    entry = {bk.PHASH: KNOWN[bk.PHASH], bk.DHASH: degenerate}
+    assert not nm.known_is_flat(entry)
+    matched, distance, _kind = nm.is_near_match([_variant(2, 30, 30)], entry)
+    assert matched and distance == 2
+    assert not nm.is_near_match([_variant(t.phash_alone + 1, 0, 0)], entry)[0]
 
 
 def test_a_bundle_alone_is_its_own_unturned_variants() -> None:
@@ -200,5 +213,6 @@ def test_flat_or_unusable_entries_never_near_match() -> None:
     assert flat[bk.PHASH] == "8000000000000000" and flat[bk.DHASH] == "0" * 16
     assert nm.known_is_flat(flat)
     zero: dict[str, Any] = {bk.PHASH: "0" * 16, bk.DHASH: "0" * 16}
+    assert nm.known_is_flat(zero)
     for entry in (flat, zero, {bk.PHASH: "not hex", bk.DHASH: "12"}, {}):
         assert nm.is_near_match(variants, entry) == (False, None, None)

@@ -78,6 +78,10 @@ class CaseSession:
         """An item's stored thumbnail (JPEG bytes, unblurred: blur before showing)."""
         return self.store.thumbnail(item_id)
 
+    def thumbnails(self, item_ids: Sequence[int]) -> dict[int, bytes]:
+        """Stored thumbnails of several items, read at once (items without one are left out)."""
+        return self.store.thumbnails(item_ids)
+
     def accounts(self) -> list[Account]:
         """Every account of the case."""
         return self.review.accounts()

@@ -41,6 +41,9 @@ class ImageFacts:
     frames: int | None = None
     phash: str | None = None
     dhash: str | None = None
+    #: PDQ (64 hex digits) and its quality (0-100).
+    pdq: str | None = None
+    pdq_quality: int | None = None
     low_information: bool | None = None
     draft_scale: int | None = None
     exif_datetime: str | None = None
@@ -50,6 +53,19 @@ class ImageFacts:
     thumbnail_size: tuple[int, int] | None = None
     hash_bundle: dict[str, Any] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class FrameHash:
+    """One sampled frame of a video: its place among the samples, time and hashes."""
+
+    index: int
+    t: float
+    phash: str
+    dhash: str
+    pdq: str | None = None
+    pdq_quality: int | None = None
+    low_information: bool = False
 
 
 #: The image group's fields that :meth:`FileRecord.take_image` copies as they are.
@@ -81,6 +97,12 @@ class FileRecord(ImageFacts):
     container: str | None = None
     #: The file system's address of the file (inode or MFT entry number).
     fs_address: str | None = None
+    # Video (schema 0007): stream facts, and the sampled frames' hashes (their own table).
+    duration_s: float | None = None
+    fps: float | None = None
+    codec: str | None = None
+    frames_sampled: int | None = None
+    video_frames: list[FrameHash] = field(default_factory=list)
 
     def take_image(self, facts: ImageFacts) -> None:
         """Fold a decoder's findings in: its facts replace ours, its notes add to ours."""
@@ -155,6 +177,8 @@ class HashedItem:
     frames: int | None
     match_kind: str | None
     match_category: str | None
+    pdq: str | None = None
+    pdq_quality: int | None = None
 
     @property
     def pixels(self) -> int:

@@ -14,6 +14,7 @@ from PySide6.QtCore import (
     QByteArray,
     QDate,
     QElapsedTimer,
+    QEvent,
     QItemSelection,
     QItemSelectionModel,
     QModelIndex,
@@ -51,6 +52,7 @@ from PySide6.QtGui import (
     QResizeEvent,
     QShortcut,
     QTextDocument,
+    QWheelEvent,
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -115,6 +117,7 @@ __all__ = [
     "QDialogButtonBox",
     "QDoubleSpinBox",
     "QElapsedTimer",
+    "QEvent",
     "QFileDialog",
     "QFocusEvent",
     "QFont",
@@ -170,6 +173,7 @@ __all__ = [
     "QTimer",
     "QUrl",
     "QVBoxLayout",
+    "QWheelEvent",
     "QWidget",
     "Qt",
     "Signal",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 
+import triage_app.hashsets.pdq_fields as pdq_fields
 from triage_app.files.digest import EMPTY_MD5, EMPTY_SHA1, EMPTY_SHA256
 from triage_app.hashsets.model import (
     REJECTED_KEPT,
@@ -63,11 +64,15 @@ class Collector:
     The fingerprint is the SHA-256 of one canonical line per accepted entry, in
     file order: ``md5|sha1|sha256|phash|dhash|category`` plus ``\\n``, each hash
     lower-case hex or empty, the category as normalised (empty when ``None``),
-    all UTF-8. Excluded hashes are left out; names, notes, PhotoDNA and extra
-    hashes do not count.
+    all UTF-8; an entry with a PDQ hash adds ``|pdq`` before the newline (so
+    lists without PDQ keep their fingerprints). Excluded hashes are left out;
+    names, notes, PhotoDNA and other extra hashes do not count.
     """
 
-    __slots__ = ("_dropped", "_excluded", "_hasher", "_pending", "_replaced", "delimiter", "report")
+    __slots__ = (
+        "_dropped", "_excluded", "_hasher", "_pdq_problems", "_pending", "_replaced",
+        "delimiter", "report",
+    )  # fmt: skip
 
     def __init__(self, report: ParseReport) -> None:
         self.report = report
@@ -76,6 +81,7 @@ class Collector:
         self._excluded: dict[str, LineTally] = {}
         self._dropped = LineTally()
         self._replaced = LineTally()
+        self._pdq_problems: dict[str, LineTally] = {}
         #: Joins the fields of a rejected CSV record back into text.
         self.delimiter = ","
 
@@ -141,18 +147,33 @@ class Collector:
         if dhash is not None and dhash in DEGENERATE_PERCEPTUAL:
             self._exclude(f"blank-image dHash {dhash}", line)
             dhash, excluded = None, True
+        pdq: str | None = None
         if extra:
-            for key in [k for k, v in extra.items() if v and _is_degenerate_extra(v)]:
+            for problem in pdq_fields.settle(extra):
+                self._pdq_problems.setdefault(problem, LineTally()).add(line)
+            for key in [
+                k
+                for k, v in extra.items()
+                if v and k != pdq_fields.PDQ_QUALITY and _is_degenerate_extra(v)
+            ]:
                 del extra[key]
                 excluded = True
                 self._exclude(f"all-zero/all-one {key}", line)
-        if md5 is None and sha1 is None and sha256 is None and phash is None and dhash is None:
+            pdq = extra.get(pdq_fields.PDQ)
+        if (
+            md5 is None
+            and sha1 is None
+            and sha256 is None
+            and phash is None
+            and dhash is None
+            and pdq is None
+        ):
             if excluded:
                 self.report.records += 1
                 self.report.dropped += 1
                 self._dropped.add(line)
             else:
-                reason = "no MD5, SHA-1, SHA-256, pHash or dHash to match on"
+                reason = "no MD5, SHA-1, SHA-256, pHash, dHash or PDQ to match on"
                 if photodna is not None or extra:
                     reason += " (PhotoDNA and other hashes are kept but never matched)"
                 self.reject(line, reason, record)
@@ -169,7 +190,7 @@ class Collector:
         pending = self._pending
         pending.append(
             f"{md5 or ''}|{sha1 or ''}|{sha256 or ''}|{phash or ''}|{dhash or ''}|"
-            f"{category or ''}\n"
+            f"{category or ''}{'|' + pdq if pdq else ''}\n"
         )
         if len(pending) >= _FLUSH_EVERY:
             self._hasher.update("".join(pending).encode("utf-8"))
@@ -195,6 +216,8 @@ class Collector:
                 f"dropped {_entries(report.dropped)} left with no matchable hash after "
                 f"exclusions (line {self._dropped.where()})"
             )
+        for problem, tally in self._pdq_problems.items():
+            report.add_warning(f"{problem} in {_entries(tally.count)} (line {tally.where()})")
         if self._replaced.count:
             report.add_warning(
                 "undecodable bytes were replaced by U+FFFD in names, notes or categories "

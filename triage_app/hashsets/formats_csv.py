@@ -8,6 +8,7 @@ import operator
 from collections.abc import Iterator
 from typing import TextIO
 
+import triage_app.hashsets.pdq_fields as pdq_fields
 from triage_app.hashsets.collect import Collector, LineTally
 from triage_app.hashsets.csv_rows import (
     CsvRows,
@@ -17,6 +18,7 @@ from triage_app.hashsets.csv_rows import (
     is_comment,
     read_header,
 )
+from triage_app.hashsets.frame_hashes import FRAME_HASHES, encode_frames, parse_frames
 from triage_app.hashsets.model import HashEntry, HashListError
 from triage_app.hashsets.normalise import (
     HASH_STRIP,
@@ -40,6 +42,10 @@ PRODUCT_COLUMNS = (
     "photodna",
 )
 PRODUCT_HASH_COLUMNS = frozenset({"md5", "sha1", "sha256", "phash", "dhash"})
+#: Columns that make a header a hash list's even without a product hash column.
+_HEADER_HASH_COLUMNS = PRODUCT_HASH_COLUMNS | {pdq_fields.PDQ}
+#: Extra columns that are matched (the others are kept for the record).
+_MATCHED_EXTRA = frozenset({FRAME_HASHES, pdq_fields.PDQ, pdq_fields.PDQ_QUALITY})
 _PRODUCT_ALIASES = {
     "sha-1": "sha1",
     "sha_1": "sha1",
@@ -47,9 +53,12 @@ _PRODUCT_ALIASES = {
     "sha_256": "sha256",
     "photo dna": "photodna",
     "photo_dna": "photodna",
+    **pdq_fields.ALIASES,
 }
 #: Extra columns kept as hashes: these names, or any name containing "hash".
-_EXTRA_HASH_NAMES = frozenset({"pdq", "sha512", "sha384", "sha224", "sha3_256", "sha3-256"})
+_EXTRA_HASH_NAMES = frozenset(
+    {"pdq", "pdq_quality", "sha512", "sha384", "sha224", "sha3_256", "sha3-256"}
+)
 
 #: Hex digits of md5, sha1, sha256, phash, dhash.
 _SIZES = (32, 40, 64, 16, 16)
@@ -68,7 +77,7 @@ def is_extra_hash_column(name: str) -> bool:
 def is_product_header(names: list[str]) -> bool:
     """True if the names include a product hash column and none of them is a hash value."""
     columns = {product_column(n) for n in names}
-    if not columns & PRODUCT_HASH_COLUMNS:
+    if not columns & _HEADER_HASH_COLUMNS:
         return False
     return not any(len(n) >= 16 and is_hex(n) for n in names)
 
@@ -89,7 +98,14 @@ class _ExtraColumns:
             value = row[index].strip(HASH_STRIP).lower()
             if not value:
                 continue
-            if is_hex(value):
+            if key == FRAME_HASHES:
+                try:
+                    found[key] = encode_frames(parse_frames(value))
+                except ValueError:
+                    self.bad.setdefault(key, LineTally()).add(line)
+            elif key == pdq_fields.PDQ_QUALITY:
+                found[key] = value  # checked with the PDQ (pdq_fields.settle)
+            elif is_hex(value):
                 found[key] = value
             else:
                 self.bad.setdefault(key, LineTally()).add(line)
@@ -118,10 +134,10 @@ def parse_product_csv(stream: TextIO, delimiter: str, collector: Collector) -> I
                 f"{collector.report.source}: line {header_line}: column {name!r} appears twice"
             )
         seen.add(name)
-    if not seen & PRODUCT_HASH_COLUMNS:
+    if not seen & _HEADER_HASH_COLUMNS:
         raise HashListError(
             f"{collector.report.source}: line {header_line}: the header names no hash column "
-            f"(expected some of {', '.join(sorted(PRODUCT_HASH_COLUMNS))})"
+            f"(expected some of {', '.join(sorted(_HEADER_HASH_COLUMNS))})"
         )
     ncols = len(names)
     i_md5, i_sha1, i_sha256, i_phash, i_dhash, i_cat, i_name, i_note, i_pdna = (
@@ -142,8 +158,8 @@ def parse_product_csv(stream: TextIO, delimiter: str, collector: Collector) -> I
     ]
     if ignored:
         collector.report.add_warning(f"ignored column(s) that hold no hash: {', '.join(ignored)}")
-    if extra_cols.columns:
-        kept = ", ".join(n for _, n in extra_cols.columns)
+    if any(n not in _MATCHED_EXTRA for _, n in extra_cols.columns):
+        kept = ", ".join(n for _, n in extra_cols.columns if n not in _MATCHED_EXTRA)
         collector.report.add_warning(f"extra hash column(s) kept but not matched: {kept}")
 
     # Fast path for well-formed rows: one C call picks the five hash cells (a missing
@@ -195,7 +211,7 @@ def parse_product_csv(stream: TextIO, delimiter: str, collector: Collector) -> I
             except BadRecord as bad:
                 collector.reject(start, bad.reason, row)
                 continue
-        if not (md5 or sha1 or sha256 or phash or dhash) and is_blank(row):
+        if not (md5 or sha1 or sha256 or phash or dhash) and is_blank(row):  # PDQ too
             continue
         entry = accept(
             start,

@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterator
 from typing import Any, TextIO
 
+import triage_app.hashsets.pdq_fields as pdq_fields
 from triage_app.hashsets.collect import Collector
 from triage_app.hashsets.json_stream import RECORD_CAP, TOO_BIG, JsonStream
 from triage_app.hashsets.model import HashEntry, HashListError
@@ -78,6 +79,7 @@ def _sort_alternative(name: str) -> tuple[str, int, str]:
     if not key:
         return key, _UNNAMED, label
     kind = key.replace("-", "").replace("_", "").replace(" ", "")
+    key = pdq_fields.ALIASES.get(key, key)
     return key, _SLOTS.get(kind, _EXTRA), label
 
 

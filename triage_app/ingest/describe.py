@@ -1,4 +1,5 @@
-"""What a hashed file is: identified from its first bytes, decoded if it is an image.
+"""What a hashed file is: identified from its first bytes, decoded if it is an image
+or a video (:mod:`triage_app.media.video_frames`).
 
 Shared by the workers' two readers: a folder's file (:mod:`.examine`) and a
 file inside a disk image or archive (:mod:`.examine_member`).
@@ -7,6 +8,7 @@ file inside a disk image or archive (:mod:`.examine_member`).
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import IO
 
 from triage_app.domain.records import FileRecord, ImageFacts
 from triage_app.media import image_decode, sniff
@@ -20,11 +22,13 @@ def describe(
     *,
     trailing: Callable[[str | None], str | None] | None = None,
     decode_big: Callable[[str], ImageFacts] | None = None,
+    open_video: Callable[[], IO[bytes] | None] | None = None,
 ) -> FileRecord:
     """Identify a hashed file from its first bytes and decode it if it is an image.
 
     ``data`` is the whole content when it was kept; otherwise ``trailing`` and
-    ``decode_big`` read the file again (None: it cannot be, and is not decoded).
+    ``decode_big`` read the file again (None: it cannot be, and is not decoded);
+    ``open_video`` reopens a video too big to keep, read-only (None: it is gone).
     """
     found = sniff.sniff(head)
     record.media_type, record.format = found.media_type, found.format
@@ -39,6 +43,8 @@ def describe(
         note = trailing(found.format) if trailing is not None else None
     if note:
         record.notes.append(note)
+    if found.media_type == sniff.VIDEO and record.size:
+        return _describe_video(record, data, on_hashed, open_video)
     if found.media_type != sniff.IMAGE and found.format not in sniff.RENDERED_DOCUMENTS:
         return record
     if found.format not in image_decode.available_formats():
@@ -60,6 +66,39 @@ def describe(
         assert decode_big is not None
         facts = decode_big(found.format or "")
     _merge(record, facts)
+    return record
+
+
+def _describe_video(
+    record: FileRecord,
+    data: bytes | None,
+    on_hashed: Callable[[FileRecord], None] | None,
+    open_video: Callable[[], IO[bytes] | None] | None,
+) -> FileRecord:
+    from triage_app.media import video_frames
+
+    if record.format not in video_frames.VIDEO_FORMATS:
+        return record
+    if data is None and open_video is None:
+        record.decode_status = image_decode.NOT_DECODED
+        record.reason = (f"video not decoded: {record.size} bytes is too big to decode from "
+                         "inside a disk image or archive")  # fmt: skip
+        return record
+    if on_hashed is not None:
+        on_hashed(record)
+    if data is not None:
+        facts = video_frames.analyse_video(data, record.format)
+    else:
+        assert open_video is not None
+        handle = open_video()
+        if handle is None:
+            facts = video_frames.VideoFacts(
+                image_decode.FAILED, "video not decoded: the file is gone or changed since hashed"
+            )
+        else:
+            with handle:
+                facts = video_frames.analyse_video(handle, record.format)
+    video_frames.merge_video(record, facts)
     return record
 
 

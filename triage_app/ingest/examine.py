@@ -12,6 +12,7 @@ import errno
 import os
 import stat
 from collections.abc import Callable
+from typing import BinaryIO
 
 from triage_app.domain.records import STATUS_FAILED, STATUS_HASHED, FileRecord, ImageFacts
 from triage_app.evidence import readonly
@@ -114,6 +115,7 @@ def examine(
         # case to catch, so look for the end of the image stream in the file itself.
         trailing=lambda fmt: _streamed_trailing_note(task, fmt, before),
         decode_big=lambda fmt: _decode(task, fmt, before),
+        open_video=lambda: _open_again(task, before),
     )
 
 
@@ -165,6 +167,12 @@ def _streamed_trailing_note(
         return None
     finally:
         os.close(fd)
+
+
+def _open_again(task: ExamineTask, hashed: os.stat_result) -> BinaryIO | None:
+    """The very file that was hashed, opened again read-only (None: gone or changed)."""
+    fd = _reopen(task, hashed)
+    return os.fdopen(fd, "rb") if fd is not None else None
 
 
 def _decode(task: ExamineTask, fmt: str, hashed: os.stat_result) -> ImageFacts:

@@ -12,6 +12,13 @@ Kinds of match, best first:
   threshold of a known entry's, confirmed by the dHash family of the same
   variant (see :mod:`triage_app.media.perceptual`). A suggestion, never a
   grade. Low-information and partially decoded images never near-match.
+  An item whose PDQ (or the PDQ of one of its rotations and flips) is within
+  31 bits of an entry's, both of quality 50 or more, near-matches too
+  (:mod:`triage_app.library.pdq_matcher`); when both rules find the same
+  entry the hit lists every hash that agreed (``agreed``: hash -> distance).
+  A video also near-matches from its sampled frames: a known video whose
+  frames it shares, or a known image one of its frames shows
+  (:mod:`triage_app.library.video_matcher`).
 """
 
 from __future__ import annotations
@@ -27,11 +34,15 @@ from triage_app.config.schemes import load_scheme, map_list_code
 from triage_app.domain.clock import utc_now
 from triage_app.domain.options import SETTING_NEAR_THRESHOLD
 from triage_app.domain.records import HashedItem, MatchRecord
+from triage_app.library.pdq_matcher import pdq_hits
 from triage_app.library.set_index import EXACT_KINDS, SetIndex
+from triage_app.library.video_matcher import VIDEO_FRAMES, case_videos, video_hits
 from triage_app.matching import near_rule
+from triage_app.media.pdq_names import PDQ_BITS
 from triage_app.storage.case_store import CaseStore
 from triage_app.storage.library_store import HashSetInfo, LibraryStore
 
+PDQ = "pdq"
 EXACT = "exact"
 NEAR = "near"
 IGNORABLE = "ignorable"
@@ -57,6 +68,13 @@ class _Hit:
     distance: int = 0
     category: str | None = None
     variant: str | None = None
+    #: Every hash that agreed with the entry, and at what distance (bits).
+    agreed: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def share(self) -> float:
+        """The distance as a share of the bits of the hash it was measured on."""
+        return self.distance / (PDQ_BITS if self.matched_on == PDQ else 64)
 
 
 @dataclass(slots=True)
@@ -98,11 +116,15 @@ def match_case(case: CaseStore, library: LibraryStore, *, actor: str) -> MatchSu
     sets = [s for s in library.sets() if s.active]
     items = case.hashed_items()
     hits: dict[int, _ItemHits] = defaultdict(_ItemHits)
+    videos = case_videos(case, items)
     for info in sets:
         index = SetIndex.for_set(library, info)
         _exact_hits(library, info, index, items, hits)
         if info.role == "known":
             _near_hits(library, info, index, items, hits, threshold)
+            for v in video_hits(library, info, index, videos, threshold):
+                hit = _Hit(NEAR, info, v.entry, v.matched_on, v.distance, variant=v.variant)
+                hits[v.item_id].near.append(hit)
     records: list[MatchRecord] = []
     for item_id, found in hits.items():
         for hit in (*found.exact, *found.ignorable, *found.near):
@@ -194,23 +216,35 @@ def _near_hits(
             continue
         for q, entry_id in zip(result.query_index.tolist(), result.ids.tolist(), strict=True):
             candidates[owners[q]].add(int(entry_id))
-    if not candidates:
-        return
+    found: dict[tuple[int, int], _Hit] = {}
     entries = library.entries(sorted({e for ids in candidates.values() for e in ids}))
     for pos, entry_ids in candidates.items():
         for entry_id in sorted(entry_ids):
             entry = entries.get(entry_id)
             if entry is None:
                 continue
-            matched, distance, kind = near_rule.decide(
-                facts[pos], near_rule.entry_hashes(entry), threshold
-            )
+            known = near_rule.entry_hashes(entry)
+            matched, distance, kind = near_rule.decide(facts[pos], known, threshold)
             if not matched or distance is None:
                 continue
             column, _, variant = (kind or "").partition(" ")
-            hits[items[pos].id].near.append(
-                _Hit(NEAR, info, entry, column or "phash", distance, variant=variant or None)
-            )
+            hit = _Hit(NEAR, info, entry, column or "phash", distance, variant=variant or None)
+            hit.agreed = near_rule.agreement(facts[pos], known, kind or "")
+            found[(pos, entry_id)] = hit
+    pdq = pdq_hits(index, items, library.entries)
+    new_ids = {h.entry_id for h in pdq if (h.position, h.entry_id) not in found}
+    more = library.entries(sorted(new_ids))
+    for p in pdq:
+        existing = found.get((p.position, p.entry_id))
+        if existing is None:
+            entry = more.get(p.entry_id)
+            if entry is None:
+                continue
+            existing = _Hit(NEAR, info, entry, PDQ, p.distance, variant=p.variant)
+            found[(p.position, p.entry_id)] = existing
+        existing.agreed[PDQ] = p.distance
+    for (pos, _entry_id), hit in sorted(found.items()):
+        hits[items[pos].id].near.append(hit)
 
 
 def _describe(hit: _Hit) -> dict[str, Any]:
@@ -227,6 +261,8 @@ def _describe(hit: _Hit) -> dict[str, Any]:
         out["name"] = hit.entry["name"]
     if hit.variant:
         out["variant"] = hit.variant
+    if hit.agreed:
+        out["agreed"] = dict(hit.agreed)
     return out
 
 
@@ -250,7 +286,10 @@ def _resolve(item_id: int, found: _ItemHits, scheme: Any) -> MatchRecord | None:
         details = {"hits": [_describe(h) for h in found.ignorable[:20]]}
         return _record(item_id, IGNORABLE, best, found.flags, details)
     if found.near:
-        ranked = sorted(found.near, key=lambda h: (h.distance, -severity(h)))
+        # On a tie a video's frame-by-frame match goes first (it says more than one frame).
+        ranked = sorted(
+            found.near, key=lambda h: (h.share, -severity(h), h.matched_on != VIDEO_FRAMES)
+        )
         best = ranked[0]
         details = {"hits": [_describe(h) for h in ranked[:20]]}
         return _record(item_id, NEAR, best, found.flags, details)

@@ -16,10 +16,18 @@ import numpy as np
 from triage_app.config.schemes import load_scheme
 from triage_app.domain.options import HASH_SET_ROLES
 from triage_app.files.digest import file_sha256
-from triage_app.hashsets import HashListError, ParseReport, check_usable, parse
-from triage_app.library.set_index import EXACT_KINDS, NEAR_KINDS, SetIndex, index_folder
+from triage_app.hashsets import HashListError, ParseReport, check_usable, parse, pdq_fields
+from triage_app.hashsets.frame_hashes import FRAME_HASHES, parse_frames
+from triage_app.library.set_index import (
+    EXACT_KINDS,
+    NEAR_KINDS,
+    SetIndex,
+    index_folder,
+    pdq_arrays,
+)
 from triage_app.matching.hex64 import parse_hex64, to_signed64
 from triage_app.storage.library_store import HashSetInfo, LibraryError, LibraryStore
+from triage_app.storage.library_video import add_entry_frames
 
 ROLES = HASH_SET_ROLES
 BATCH = 50_000
@@ -42,6 +50,8 @@ class _KeyCollector:
     def __init__(self) -> None:
         self.exact = {k: (array("Q"), array("q")) for k in EXACT_KINDS}
         self.near = {k: (array("Q"), array("q")) for k in NEAR_KINDS}
+        #: PDQ hashes, 32 bytes each (most significant first), and their entry ids.
+        self.pdq = (bytearray(), array("q"))
 
     def arrays(self) -> tuple[dict[str, tuple[Any, Any]], dict[str, tuple[Any, Any]]]:
         """Hand the keys over as numpy arrays (moved: the collector keeps no reference)."""
@@ -111,6 +121,7 @@ def import_hash_list(
         try:
             categories: set[str] = set()
             batch: list[tuple[Any, ...]] = []
+            frames: list[tuple[int, str]] = []
             pending = [first] if first is not None else []
             keys = _KeyCollector()
             md5_k, md5_i = keys.exact["md5"]
@@ -118,6 +129,7 @@ def import_hash_list(
             sha256_k, sha256_i = keys.exact["sha256"]
             ph_k, ph_i = keys.near["phash"]
             cph_k, cph_i = keys.near["cphash"]
+            pdq_k, pdq_i = keys.pdq
             entry_id = library.next_entry_id()
             fromhex, dumps = bytes.fromhex, json.dumps
             for entry in itertools.chain(pending, entries):
@@ -141,6 +153,16 @@ def import_hash_list(
                     if centre is not None:
                         cph_k.append(centre)
                         cph_i.append(entry_id)
+                    if FRAME_HASHES in extra:
+                        frames.append((entry_id, extra[FRAME_HASHES]))
+                pdq_hex = extra.pop(pdq_fields.PDQ, None) if extra else None
+                pdq_quality = pdq_fields.quality_of(extra) if extra else None
+                if extra:
+                    extra.pop(pdq_fields.PDQ_QUALITY, None)
+                pdq_bytes = fromhex(pdq_hex) if pdq_hex else None
+                if pdq_bytes is not None:
+                    pdq_k += pdq_bytes
+                    pdq_i.append(entry_id)
                 batch.append(
                     (
                         entry_id,
@@ -155,6 +177,8 @@ def import_hash_list(
                         entry.photodna,
                         dumps(extra, sort_keys=True) if extra else None,
                         entry.line,
+                        pdq_bytes,
+                        pdq_quality,
                     )
                 )
                 entry_id += 1
@@ -162,10 +186,12 @@ def import_hash_list(
                     categories.add(entry.category)
                 if len(batch) >= BATCH:
                     library.add_entries(set_id, batch)
+                    frames = _add_frames(library, set_id, frames, report)
                     batch = []
                     if progress is not None:
                         progress(report.loaded)
             library.add_entries(set_id, batch)
+            _add_frames(library, set_id, frames, report)
             check_usable(report)
             info = library.finish_import(
                 set_id,
@@ -179,11 +205,27 @@ def import_hash_list(
             )
             del md5_k, md5_i, sha1_k, sha1_i, sha256_k, sha256_i, ph_k, ph_i, cph_k, cph_i
             exact, near = keys.arrays()
-            SetIndex.from_arrays(exact, near).save(index_folder(library, info))
+            pdq = pdq_arrays(bytes(pdq_k), np.frombuffer(pdq_i, dtype=np.int64))
+            del pdq_k, pdq_i, keys
+            SetIndex.from_arrays(exact, near, pdq).save(index_folder(library, info))
         except BaseException:
             library.abort_import(set_id)
             raise
     return ImportResult(info=info, report=report, seconds=time.monotonic() - started)
+
+
+def _add_frames(
+    library: LibraryStore, set_id: int, frames: list[tuple[int, str]], report: ParseReport
+) -> list[tuple[int, str]]:
+    """Store the frame hashes of the video entries just added; an empty list to go on with."""
+    parsed = []
+    for entry_id, text in frames:
+        try:
+            parsed.append((entry_id, parse_frames(text)))
+        except ValueError as exc:
+            report.add_warning(f"entry {entry_id}: frame hashes ignored ({exc})")
+    add_entry_frames(library, set_id, parsed)
+    return []
 
 
 def remove_hash_set(library: LibraryStore, name: str) -> HashSetInfo:

@@ -3,7 +3,8 @@
 Exact hashes (MD5, SHA-1, SHA-256) are indexed by their first 8 bytes as a
 sorted ``uint64`` array with the entry ids beside it: a binary search finds
 the candidates, and the full hash is checked against the entry afterwards.
-64-bit perceptual hashes go into a :class:`HammingIndex`. Both are built once
+64-bit perceptual hashes go into a :class:`HammingIndex`, 256-bit PDQ hashes
+into a :class:`PdqIndex`. All are built once
 when a list is imported and memory-mapped when a case is matched.
 """
 
@@ -16,10 +17,12 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from triage_app.domain import safe_json
 from triage_app.files.atomic import atomic_write_bytes
 from triage_app.matching.bits import I64, U64
+from triage_app.matching.hamming256 import PdqIndex
 from triage_app.matching.hamming_index import HammingIndex
 from triage_app.matching.hex64 import parse_hex64
 from triage_app.matching.hexcodec import signed_to_u64
@@ -27,13 +30,15 @@ from triage_app.matching.matches import Matches
 from triage_app.matching.ranges import equal_ranges
 from triage_app.storage.library_store import HashSetInfo, LibraryStore
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 EXACT_KINDS = ("md5", "sha1", "sha256")
 #: Largest near-match threshold the persisted indexes are laid out for.
 MAX_NEAR_DISTANCE = 16
 #: 64-bit perceptual columns with a Hamming index: the interoperable pHash,
 #: and the centre-region pHash that lists made by this product carry.
 NEAR_KINDS = ("phash", "cphash")
+#: Largest PDQ distance the persisted PDQ index is laid out for (Meta's operating point).
+PDQ_MAX_DISTANCE = 31
 
 
 def prefix_u64(digests: list[bytes]) -> U64:
@@ -42,6 +47,14 @@ def prefix_u64(digests: list[bytes]) -> U64:
         return np.zeros(0, dtype=np.uint64)
     joined = b"".join(d[:8] for d in digests)
     return np.frombuffer(joined, dtype=">u8").astype(np.uint64)
+
+
+def pdq_arrays(raw: bytes, ids: I64) -> tuple[NDArray[np.uint64], I64] | None:
+    """PDQ hashes given as 32 bytes each (most significant first) as ``(n, 4)`` words."""
+    if not raw:
+        return None
+    words = np.frombuffer(raw, dtype=">u8").astype(np.uint64).reshape(-1, 4)
+    return words, np.asarray(ids, dtype=np.int64)
 
 
 def index_folder(library: LibraryStore, info: HashSetInfo) -> Path:
@@ -55,6 +68,7 @@ class SetIndex:
 
     exact: dict[str, tuple[U64, I64]] = field(default_factory=dict)
     near: dict[str, HammingIndex] = field(default_factory=dict)
+    pdq: PdqIndex | None = None
 
     @classmethod
     def build(cls, library: LibraryStore, set_id: int) -> SetIndex:
@@ -63,8 +77,14 @@ class SetIndex:
         exact_ids: dict[str, list[I64]] = {k: [] for k in EXACT_KINDS}
         near_values: dict[str, list[U64]] = {k: [] for k in NEAR_KINDS}
         near_ids: dict[str, list[I64]] = {k: [] for k in NEAR_KINDS}
-        columns = (*EXACT_KINDS, "phash", "extra")
+        columns = (*EXACT_KINDS, "phash", "extra", "pdq")
+        pdq_raw = bytearray()
+        pdq_ids: list[int] = []
         for rows in library.iter_columns(set_id, columns):
+            for r in rows:
+                if r[6] is not None:
+                    pdq_raw += bytes(r[6])
+                    pdq_ids.append(int(r[0]))
             ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
             for pos, kind in enumerate(EXACT_KINDS, start=1):
                 present = [i for i, r in enumerate(rows) if r[pos] is not None]
@@ -89,6 +109,7 @@ class SetIndex:
              for k in EXACT_KINDS if prefixes[k]},
             {k: (np.concatenate(near_values[k]), np.concatenate(near_ids[k]))
              for k in NEAR_KINDS if near_values[k]},
+            pdq_arrays(bytes(pdq_raw), np.asarray(pdq_ids, dtype=np.int64)),
         )  # fmt: skip
 
     @classmethod
@@ -96,6 +117,7 @@ class SetIndex:
         cls,
         exact: dict[str, tuple[U64, I64]],
         near: dict[str, tuple[U64, I64]],
+        pdq: tuple[NDArray[np.uint64], I64] | None = None,
     ) -> SetIndex:
         """Build from (8-byte prefix or 64-bit hash, entry id) arrays per kind.
 
@@ -114,6 +136,8 @@ class SetIndex:
             if values.size:
                 index.near[kind] = HammingIndex.build(values, owners, MAX_NEAR_DISTANCE)
             del values, owners
+        if pdq is not None:
+            index.pdq = PdqIndex.build(pdq[0], pdq[1], PDQ_MAX_DISTANCE)
         return index
 
     def save(self, folder: Path) -> None:
@@ -130,6 +154,9 @@ class SetIndex:
         for kind, hindex in self.near.items():
             hindex.save(tmp / f"{kind}_hamming")
             manifest["near"].append(kind)
+        if self.pdq is not None:
+            self.pdq.save(tmp / "pdq_index")
+            manifest["pdq"] = len(self.pdq)
         atomic_write_bytes(tmp / "manifest.json", json.dumps(manifest).encode())
         if folder.exists():
             shutil.rmtree(folder)
@@ -148,6 +175,8 @@ class SetIndex:
             index.exact[kind] = (keys, owners)
         for kind in manifest["near"]:
             index.near[kind] = HammingIndex.load(folder / f"{kind}_hamming")
+        if manifest.get("pdq"):
+            index.pdq = PdqIndex.load(folder / "pdq_index")
         return index
 
     @classmethod
@@ -175,3 +204,9 @@ class SetIndex:
         if hindex is None or queries.size == 0:
             return None
         return hindex.search_many(queries, t)
+
+    def pdq_candidates(self, queries: NDArray[np.uint64], t: int) -> Matches | None:
+        """All PDQ entries within ``t`` bits of ``(n, 4)`` queries (None: the set has no PDQ)."""
+        if self.pdq is None or queries.shape[0] == 0:
+            return None
+        return self.pdq.search_many(queries, t)

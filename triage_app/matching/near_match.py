@@ -5,12 +5,16 @@ matches an entry when its pHash is within ``thresholds.phash`` bits of the
 entry's pHash of the same region (the 64-bit index lookup), **and** the match
 is confirmed by the dHash family of the same region and variant: horizontal
 plus vertical dHash within ``thresholds.dhash_pair`` bits of 128 when the
-entry has both, or horizontal dHash alone within ``thresholds.dhash_only`` of
-64 for lists that only carry ``phash`` and ``dhash``. Entries with no dHash
-cannot be confirmed and never near-match, nor do entries whose hashes describe
-a flat image. Low-information items have no query variants, so they never
-near-match either. Default thresholds and the measurements behind them:
-``benchmarks/match_quality.py``.
+entry has both, or one of them alone within ``thresholds.dhash_only`` of 64.
+
+A low-information dHash (all or nearly all bits equal: a document scan, a
+mostly flat picture, a gradient) is no evidence either way: it neither
+confirms nor vetoes. When the entry has no usable dHash the pHash must be
+within ``thresholds.phash_alone`` bits on its own. Entries whose pHash
+describes a flat image never near-match, and low-information items have no
+query variants, so they never near-match either. PDQ is matched beside this
+rule (:mod:`triage_app.library.pdq_matcher`). Default thresholds and the
+measurements behind them: ``benchmarks/match_quality.py``.
 
 Pure Python on hex strings: the rule itself needs neither numpy nor Pillow.
 """
@@ -22,7 +26,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from triage_app.matching.hex64 import parse_hex64
-from triage_app.media.bundle_keys import CENTRE_FAMILY, CPHASH, DHASH, PHASH, VARIANT, WHOLE_FAMILY
+from triage_app.media.bundle_keys import CENTRE_FAMILY, CPHASH, PHASH, VARIANT, WHOLE_FAMILY
 
 #: A known pHash with fewer bits set comes from a flat image and never
 #: near-matches. pHash sets the coefficients above their median, so 32 bits
@@ -46,6 +50,12 @@ DHASH_PAIR_MAX_DISTANCE: Final = 24
 #: Default largest horizontal dHash distance (of 64 bits) that confirms a
 #: candidate, for entries that carry only ``phash`` and ``dhash``.
 DHASH_ONLY_MAX_DISTANCE: Final = 12
+#: Default largest pHash distance that matches without a usable dHash (see
+#: ``benchmarks/match_quality.py``, tuning set: copies of flat-dHash originals).
+PHASH_ALONE_MAX_DISTANCE: Final = 6
+#: A 64-bit dHash with at most this many bits set, or at most this many clear,
+#: carries too little to confirm or refute anything.
+DHASH_LOW_INFO_BITS: Final = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +68,8 @@ class NearMatchThresholds:
     dhash_pair: int = DHASH_PAIR_MAX_DISTANCE
     #: Largest dHash distance (bits of 64) that confirms when only dHash is known.
     dhash_only: int = DHASH_ONLY_MAX_DISTANCE
+    #: Largest pHash distance (bits of 64) that matches with no usable dHash.
+    phash_alone: int = PHASH_ALONE_MAX_DISTANCE
 
 
 DEFAULT_THRESHOLDS: Final = NearMatchThresholds()
@@ -92,27 +104,38 @@ def variant_distances(
                 continue
             distances: list[int | None] = []
             for key in (dkey, dvkey):
-                qv, kv = parse_hex64(variant.get(key)), parse_hex64(known.get(key))
+                qv, kv = _usable(variant.get(key)), _usable(known.get(key))
                 distances.append(None if qv is None or kv is None else hamming(qv, kv))
             label = variant.get(VARIANT, "whole" if family is WHOLE_FAMILY else "centre")
             out.append(VariantDistance(label, pkey, hamming(qp, kp), distances[0], distances[1]))
     return out
 
 
+def _usable(text: str | None) -> int | None:
+    """A dHash as an int, or None when it is missing or low-information."""
+    value = parse_hex64(text)
+    if value is None:
+        return None
+    bits = value.bit_count()
+    if bits <= DHASH_LOW_INFO_BITS or bits >= 64 - DHASH_LOW_INFO_BITS:
+        return None
+    return value
+
+
 def _confirmed(d: VariantDistance, thresholds: NearMatchThresholds) -> bool:
-    if d.dhash is None:
-        return False
-    if d.dvhash is not None:
+    if d.dhash is not None and d.dvhash is not None:
         return d.dhash + d.dvhash <= thresholds.dhash_pair
-    return d.dhash <= thresholds.dhash_only
+    if d.dhash is not None or d.dvhash is not None:
+        return (d.dhash if d.dhash is not None else d.dvhash or 0) <= thresholds.dhash_only
+    return d.phash <= thresholds.phash_alone
 
 
 def known_is_flat(known: Mapping[str, str]) -> bool:
-    """True for entries whose hashes describe a flat image (or are unusable)."""
-    phash, dhash = parse_hex64(known.get(PHASH)), parse_hex64(known.get(DHASH))
+    """True for entries whose pHash describes a flat image (or is unusable)."""
+    phash = parse_hex64(known.get(PHASH))
     if phash is None:
         return True
-    return phash.bit_count() < MIN_PHASH_BITS or dhash == 0
+    return phash.bit_count() < MIN_PHASH_BITS
 
 
 def is_near_match(
@@ -143,6 +166,23 @@ def is_near_match(
         return False, min(d.phash for d in distances), None
     best = min(confirmed, key=lambda d: (d.phash, (d.dhash or 0) + (d.dvhash or 0)))
     return True, best.phash, f"{best.family} {best.variant}"
+
+
+def agreement(
+    query: Sequence[Mapping[str, str]], known: Mapping[str, str], kind: str
+) -> dict[str, int]:
+    """Which hashes agreed, and at what distance, for the variant ``kind`` names."""
+    family, _, variant = kind.partition(" ")
+    for d in variant_distances(query, known):
+        if d.family == family and d.variant == variant:
+            pkey, dkey, dvkey = WHOLE_FAMILY if family == PHASH else CENTRE_FAMILY
+            out = {pkey: d.phash}
+            if d.dhash is not None:
+                out[dkey] = d.dhash
+            if d.dvhash is not None:
+                out[dvkey] = d.dvhash
+            return out
+    return {}
 
 
 def lookup_hashes(query: Iterable[Mapping[str, str]]) -> list[tuple[str, str, int]]:

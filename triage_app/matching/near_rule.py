@@ -21,6 +21,9 @@ from triage_app.matching.near_match import (
     is_near_match,
     lookup_hashes,
 )
+from triage_app.matching.near_match import (
+    agreement as near_agreement,
+)
 from triage_app.media.bundle_keys import CDHASH, CDVHASH, CPHASH, DHASH, DVHASH, PHASH
 
 #: Default pHash threshold (bits of 64); configurable per case.
@@ -104,3 +107,8 @@ def decide(
 ) -> tuple[bool, int | None, str | None]:
     """Apply the rule to an item and a known bundle."""
     return is_near_match(item_variants(item), known, thresholds(phash_threshold))
+
+
+def agreement(item: NearFacts, known: dict[str, str], kind: str) -> dict[str, int]:
+    """The hashes that agreed for the variant ``kind`` (as :func:`decide` named it)."""
+    return near_agreement(item_variants(item), known, kind)

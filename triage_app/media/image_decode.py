@@ -19,7 +19,6 @@ import warnings
 from collections.abc import Iterator
 from typing import IO
 
-import numpy as np
 from PIL import Image, ImageFile, UnidentifiedImageError
 
 # The decode statuses are the item record's; re-exported under their short names.
@@ -28,8 +27,10 @@ from triage_app.domain.records import DECODED as DECODED
 from triage_app.domain.records import NOT_DECODED as NOT_DECODED
 from triage_app.domain.records import PARTIAL as PARTIAL
 from triage_app.domain.records import ImageFacts as ImageFacts
-from triage_app.media import heif, perceptual
+from triage_app.media import heif, pdq, perceptual
 from triage_app.media.bundle_keys import DHASH, PHASH
+from triage_app.media.pixels import BACKGROUND as BACKGROUND
+from triage_app.media.pixels import normalise as normalise
 from triage_app.media.stream_damage import stream_damage
 
 #: Longest side of stored thumbnails.
@@ -38,8 +39,6 @@ THUMB_SIDE = 256
 DRAFT_MIN_SIDE = 2048
 #: Frames counted before counting stops.
 FRAME_COUNT_CAP = 5000
-#: Background for transparent pixels (fixed so that hashes are reproducible).
-BACKGROUND = (255, 255, 255)
 THUMB_QUALITY = 85
 FAILED = DECODE_FAILED
 
@@ -174,32 +173,6 @@ def _read_exif(img: Image.Image, facts: ImageFacts) -> int:
         return 1
 
 
-def normalise(img: Image.Image) -> Image.Image:
-    """Return an 8-bit L or RGB image: alpha composited on a fixed background,
-    high bit depths scaled (not clipped), other colour spaces converted."""
-    mode = img.mode
-    if mode in ("RGB", "L"):
-        if "transparency" not in img.info:
-            return img
-        mode = "RGBA"
-        img = img.convert("RGBA")
-    if mode in ("RGBA", "LA", "PA", "RGBa", "La") or (mode == "P" and "transparency" in img.info):
-        rgba = img.convert("RGBA")
-        background = Image.new("RGBA", rgba.size, (*BACKGROUND, 255))
-        return Image.alpha_composite(background, rgba).convert("RGB")
-    if mode.startswith("I;16") or mode in ("I", "F"):
-        arr = np.asarray(img, dtype=np.float64)
-        top = float(arr.max()) if arr.size else 0.0
-        if mode.startswith("I;16") or 255.0 < top <= 65535.0:
-            arr = arr / 257.0
-        elif top > 65535.0:
-            arr = arr * (255.0 / top)
-        return Image.fromarray(np.clip(np.rint(arr), 0, 255).astype(np.uint8), "L")
-    if mode == "1":
-        return img.convert("L")
-    return img.convert("RGB")
-
-
 def make_thumbnail(img: Image.Image) -> tuple[bytes, tuple[int, int]]:
     """Return JPEG bytes of the image scaled to ``THUMB_SIDE`` on its longest side."""
     w, h = img.size
@@ -326,4 +299,8 @@ def _decode_into(fp: IO[bytes], allowed: list[str], facts: ImageFacts) -> None:
         "variants": variants,
     }
     facts.low_information = low_information
+    turned = pdq.pdq_dihedral(norm)
+    facts.pdq, facts.pdq_quality = turned[0].hex, turned[0].quality
+    # The seven rotations and flips, for the query side of PDQ matching.
+    facts.hash_bundle[pdq.DIHEDRAL_KEY] = [h.hex for h in turned[1:]]
     facts.thumbnail, facts.thumbnail_size = make_thumbnail(norm)

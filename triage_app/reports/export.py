@@ -17,6 +17,7 @@ from triage_app.case.recorded_export import check_target, write_recorded
 from triage_app.case.session import CaseSession
 from triage_app.domain.errors import ExportError
 from triage_app.domain.options import LIST_FORMATS, REPORT_FORMATS
+from triage_app.domain.records import FrameHash
 from triage_app.reports.csv_report import render_csv
 from triage_app.reports.graded_media import GradedMediaList, graded_media
 from triage_app.reports.html_report import print_document, render_html
@@ -113,11 +114,24 @@ def export_hash_list(session: CaseSession, out: Path, *, fmt: str = "csv") -> Ex
             "the case has no graded items to export (uncategorised grades and the empty "
             "file are left out)"
         )
-    blob = render_lab_list(data, graded) if fmt == "csv" else render_vics(data, graded)
+    frames = _video_frames(session, graded)
+    if fmt == "csv":
+        blob = render_lab_list(data, graded, frames)
+    else:
+        blob = render_vics(data, graded, frames)
     extra: dict[str, Any] = {"scheme": data.scheme.id}
     if fmt == "vics":
         extra["profile"] = profile_for(data.scheme.id)
     return _write(session, data, out, blob, "hash list", fmt, _media_counts(graded), extra)
+
+
+def _video_frames(session: CaseSession, graded: GradedMediaList) -> dict[str, list[FrameHash]]:
+    """The sampled frames of each graded video, by SHA-256 (decoded in full or in part)."""
+    from triage_app.storage.video_frames_store import read_frames
+
+    wanted = {m.grade.id: m.sha256 for m in graded.media if m.media_type == "video"}
+    found = read_frames(session.store, list(wanted)) if wanted else {}
+    return {wanted[item_id]: frames for item_id, frames in found.items()}
 
 
 def _media_counts(graded: GradedMediaList) -> dict[str, int]:

@@ -7,7 +7,10 @@ One Case object whose ``Media`` holds one record per distinct graded content
 from a hash list), ``Comments`` (where the grade came from), ``DateUpdated``
 (when it was graded), ``MediaFiles`` (every file in the case holding that
 content: ``FileName``, ``FilePath`` and ``MD5``) and ``AlternativeHashes``
-(``SHA256``, and ``pHash``/``dHash`` as 16 hex digits, as imagehash prints them).
+(``SHA256``, and ``pHash``/``dHash`` as 16 hex digits, as imagehash prints them;
+for a video also ``frame_hashes``, its sampled frames: see
+:mod:`triage_app.hashsets.frame_hashes`). A video's ``MimeType`` is its
+``video/...`` type (``video/mp4`` when the container is not known).
 
 Profile and category codes follow the case's scheme:
 
@@ -26,9 +29,12 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from triage_app import __version__
+from triage_app.domain.records import FrameHash
+from triage_app.hashsets.frame_hashes import FRAME_HASHES, encode_frames
 from triage_app.reports.graded_media import GradedMediaList, provenance_note
 from triage_app.reports.model import ReportData
 
@@ -65,8 +71,20 @@ def _category(scheme_id: str, code: str) -> Any:
     return int(code) if scheme_id == "projectvic" else code
 
 
-def build_vics(data: ReportData, graded: GradedMediaList) -> dict[str, Any]:
-    """The export as a JSON-ready dict."""
+def _mime(fmt: str | None, media_type: str | None) -> str | None:
+    found = _MIME.get(fmt or "")
+    if found is None and media_type == "video":
+        return "video/mp4"
+    return found
+
+
+def build_vics(
+    data: ReportData,
+    graded: GradedMediaList,
+    frames: Mapping[str, Sequence[FrameHash]] | None = None,
+) -> dict[str, Any]:
+    """The export as a JSON-ready dict (``frames``: a video's sampled frames by SHA-256)."""
+    frames = frames or {}
     scheme_id = data.scheme.id
     media: list[dict[str, Any]] = []
     for number, entry in enumerate(graded.media, 1):
@@ -78,13 +96,18 @@ def build_vics(data: ReportData, graded: GradedMediaList) -> dict[str, Any]:
                 {"MD5": entry.md5.upper(), "HashName": "pHash", "HashValue": entry.phash},
                 {"MD5": entry.md5.upper(), "HashName": "dHash", "HashValue": entry.dhash},
             ]
+        if frames.get(entry.sha256):
+            alternatives.append(
+                {"MD5": entry.md5.upper(), "HashName": FRAME_HASHES,
+                 "HashValue": encode_frames(frames[entry.sha256])}
+            )  # fmt: skip
         record: dict[str, Any] = {
             "MediaID": number,
             "Category": _category(scheme_id, entry.category),
             "MD5": entry.md5.upper(),
             "SHA1": entry.sha1.upper(),
             "MediaSize": entry.size,
-            "MimeType": _MIME.get(entry.format or ""),
+            "MimeType": _mime(entry.format, entry.media_type),
             "IsPrecategorized": entry.precategorised,
             "PrecategorizationSource": entry.grade.match_set if entry.precategorised else None,
             "Comments": provenance_note(data, entry),
@@ -119,8 +142,12 @@ def build_vics(data: ReportData, graded: GradedMediaList) -> dict[str, Any]:
     }
 
 
-def render_vics(data: ReportData, graded: GradedMediaList) -> bytes:
+def render_vics(
+    data: ReportData,
+    graded: GradedMediaList,
+    frames: Mapping[str, Sequence[FrameHash]] | None = None,
+) -> bytes:
     """The export's bytes: UTF-8 JSON, one media record per line block."""
-    return (json.dumps(build_vics(data, graded), indent=1, ensure_ascii=False) + "\n").encode(
-        "utf-8"
-    )
+    return (
+        json.dumps(build_vics(data, graded, frames), indent=1, ensure_ascii=False) + "\n"
+    ).encode("utf-8")

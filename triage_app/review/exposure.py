@@ -20,6 +20,49 @@ MAX_REVEAL_SECONDS = 3600.0
 
 
 @dataclass(frozen=True, slots=True)
+class RevealView:
+    """What a reveal showed: the original or the stored thumbnail, at what size on screen."""
+
+    source: str  # ORIGINAL or THUMBNAIL
+    shown_width: int
+    shown_height: int
+    original_width: int | None = None
+    original_height: int | None = None
+    max_zoom: float = 1.0
+    greyscale: bool = False
+    blurred: bool = False
+    #: Why the original was not shown (the thumbnail was), if it was not.
+    note: str | None = None
+
+    @property
+    def size_px(self) -> int:
+        """Longest side on screen (fitted)."""
+        return max(self.shown_width, self.shown_height)
+
+    def as_json(self) -> dict[str, object]:
+        """The audit payload's fields for this view."""
+        values: dict[str, object] = {
+            "source": self.source,
+            "shown": f"{self.shown_width}x{self.shown_height}",
+            "size_px": self.size_px,
+        }
+        if self.original_width is not None and self.original_height is not None:
+            values["original"] = f"{self.original_width}x{self.original_height}"
+        if self.max_zoom != 1.0:
+            values["max_zoom"] = self.max_zoom
+        if self.greyscale:
+            values["greyscale"] = True
+        if self.blurred:
+            values["blurred"] = True
+        if self.note:
+            values["note"] = self.note
+        return values
+
+
+ORIGINAL, THUMBNAIL = "original", "thumbnail"
+
+
+@dataclass(frozen=True, slots=True)
 class Exposure:
     """Reveals and seconds of unblurred viewing."""
 
@@ -34,12 +77,16 @@ def record_reveal(
     *,
     how: str = "hold",
     size: int | None = None,
+    view: RevealView | None = None,
 ) -> int:
-    """Log a reveal of ``item_id`` that lasted ``seconds``; return its audit sequence number."""
+    """Log a reveal of ``item_id`` that lasted ``seconds`` (and what it showed, at what
+    size); return its audit sequence number."""
     seconds = max(0.0, min(float(seconds), MAX_REVEAL_SECONDS))
     payload: dict[str, object] = {"item": item_id, "seconds": round(seconds, 3), "how": how}
     if size is not None:
         payload["size_px"] = size
+    if view is not None:
+        payload.update(view.as_json())
     seq, _ = session.record([AuditNote(audit.REVEAL, f"item {item_id}", payload)])
     return seq
 

@@ -26,7 +26,7 @@ class GalleryFilter:
     key: str
     label: str
     predicate: Filter
-    #: Show one tile per duplicate group (the review queue always does).
+    #: Show one tile per duplicate group when "Collapse duplicate groups" is on.
     collapse_default: bool = True
 
 
@@ -47,7 +47,7 @@ def standard_filters(scheme: Scheme, exhibits: Sequence[str]) -> list[GalleryFil
         GalleryFilter(f"graded:{c.code}", f"Graded: {c.code} - {c.label}", gr.graded(c.code))
         for c in sorted(scheme.categories, key=lambda c: -c.severity)
     ]
-    filters.append(GalleryFilter("failed", "Failed / not decodable", gr.failed, False))
+    filters.append(GalleryFilter("failed", "Failed / not decodable", gr.failed))
     filters += [
         GalleryFilter(f"exhibit:{ref}", f"Exhibit {ref}", gr.exhibit(ref)) for ref in exhibits
     ]

@@ -12,7 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from triage_app.case.session import CaseSession
-from triage_app.review.groups import MEDIA, group_sizes
+from triage_app.review.groups import group_sizes
+from triage_app.review.queue import needs_look
 
 
 @dataclass(slots=True)
@@ -37,6 +38,8 @@ class GalleryRow:
     cluster: int | None
     cluster_size: int
     representative: bool
+    #: The content's SHA-256: members of a group that share it are byte-identical copies.
+    sha256: str | None = None
 
     @property
     def settled(self) -> bool:
@@ -45,8 +48,8 @@ class GalleryRow:
 
     @property
     def needs_look(self) -> bool:
-        """A media item that nobody has settled yet."""
-        return self.media_type in MEDIA and not self.settled
+        """A media item that nobody has settled yet (:func:`triage_app.review.queue.needs_look`)."""
+        return needs_look(self.media_type, self.grade, self.match_kind)
 
 
 def load_rows(session: CaseSession) -> list[GalleryRow]:
@@ -79,6 +82,7 @@ def load_rows(session: CaseSession) -> list[GalleryRow]:
                 cluster=cluster[0] if cluster else None,
                 cluster_size=sizes.get(cluster[0], 1) if cluster else 1,
                 representative=bool(cluster[2]) if cluster else True,
+                sha256=record.sha256,
             )
         )
     return rows
@@ -88,8 +92,8 @@ Filter = Callable[[GalleryRow], bool]
 
 
 def review_queue(row: GalleryRow) -> bool:
-    """Needs a look: media, not settled by grade or list; one tile per group."""
-    return row.needs_look and row.representative
+    """Needs a look: media, not settled by grade or list (collapsing makes one tile a group)."""
+    return row.needs_look
 
 
 def suggestions(row: GalleryRow) -> bool:

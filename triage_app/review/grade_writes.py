@@ -37,6 +37,8 @@ class GradeOutcome:
     unchanged: list[int] = field(default_factory=list)
     propagated: list[int] = field(default_factory=list)
     conflicts: list[str] = field(default_factory=list)
+    #: Items left with their hash-list grade by a bulk action.
+    kept: list[int] = field(default_factory=list)
 
 
 def state(grade: CurrentGrade | None) -> dict[str, Any] | None:

@@ -11,7 +11,7 @@ to the audit log in the same transaction as the grade (:mod:`.grade_writes`).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from triage_app import audit
 from triage_app.case.session import CaseSession
@@ -34,6 +34,7 @@ from triage_app.review.grade_writes import (
     change,
     check_items,
 )
+from triage_app.review.video_viewing import check_viewable
 from triage_app.storage.review_store import CurrentGrade, GradeWrite
 
 __all__ = [
@@ -60,17 +61,35 @@ def grade(
     *,
     reason: str | None = None,
     propagate: bool = False,
+    copies: Mapping[int, Sequence[int]] | None = None,
+    keep_list_grades: bool = False,
 ) -> GradeOutcome:
-    """Grade items by hand; amendments need a reason; optionally grade their groups."""
+    """Grade items by hand; amendments need a reason; optionally grade their groups.
+
+    ``copies`` names, per item, the members graded with it (instead of its whole
+    group with ``propagate``); ``keep_list_grades`` leaves items graded from a hash
+    list as they are (they go to ``outcome.kept``) -- what a bulk action does.
+    """
     code = category_code(session, category)
     ids = check_items(session, item_ids)
     reason = reason.strip() if reason and reason.strip() else None
-    members = _group_members(session, ids) if propagate else {}
+    check_viewable(session, ids, reason)
+    if copies is not None:
+        members = {i: [m for m in copies.get(i, ()) if m != i] for i in ids}
+    else:
+        members = _group_members(session, ids) if propagate else {}
     everyone = list(dict.fromkeys(ids + [m for ms in members.values() for m in ms]))
     outcome = GradeOutcome()
 
     def plan(current: dict[int, CurrentGrade]) -> list[GradeWrite]:
-        need_reason = [i for i in ids if i in current and current[i].category != code]
+        if keep_list_grades:
+            kept = {i for i in ids if i in current and current[i].source == FROM_LIST}
+            outcome.kept[:] = [i for i in ids if i in kept and current[i].category != code]
+        else:
+            kept = set()
+        need_reason = [
+            i for i in ids if i in current and current[i].category != code and i not in kept
+        ]
         if need_reason and reason is None:
             raise GradeReasonRequiredError(
                 "changing an existing grade needs a reason (--reason): item "
@@ -81,6 +100,10 @@ def grade(
         writes: list[GradeWrite] = []
         for item in ids:
             old = current.get(item)
+            if item in kept:
+                if old is not None and old.category == code:
+                    outcome.unchanged.append(item)
+                continue
             if old is not None and old.category == code and old.source == MANUAL:
                 outcome.unchanged.append(item)
                 continue
@@ -90,6 +113,8 @@ def grade(
             writes.append(change(item, old, code, MANUAL, action, why=reason, reason=reason))
             outcome.graded.append(item)
         for source_item, others in members.items():
+            if source_item in kept:
+                continue
             source = propagated_source(source_item)
             for member in others:
                 old = current.get(member)

@@ -16,8 +16,9 @@ from typing import Any
 from triage_app.case.session import CaseSession
 from triage_app.domain.grade_sources import FROM_LIST, HUMAN_SOURCES, is_propagated
 from triage_app.domain.records import HashedItem
+from triage_app.review.queue import MEDIA, needs_look, review_load
 
-MEDIA = ("image", "video")
+__all__ = ["MEDIA", "GroupSummary", "compute_groups", "group_sizes", "status"]
 
 
 class _UnionFind:
@@ -119,6 +120,9 @@ def compute_groups(session: CaseSession) -> GroupSummary:
 
     if len(items) > 1:  # a lone item has nothing to be near to
         _join_near_duplicates(session, items, uf)
+        from triage_app.review.video_groups import join_video_duplicates
+
+        join_video_duplicates(session, items, uf.union)
 
     groups: dict[int, list[int]] = defaultdict(list)
     for r in items:
@@ -157,11 +161,15 @@ def status(session: CaseSession) -> dict[str, Any]:
         if r.match_kind:
             kinds[r.match_kind] += 1
 
-    def group(item: int) -> int:  # an ungrouped item stands alone
-        return clusters[item][0] if item in clusters else -item
+    def category(item: int) -> str | None:
+        grade = grades.get(item)
+        return grade.category if grade is not None else None
 
-    settled = {r.id for r in media if r.id in grades or r.match_kind == "ignorable"}
-    open_groups = {group(r.id) for r in media} - {group(i) for i in settled}
+    open_items = [
+        (r.id, clusters[r.id][0] if r.id in clusters else None)
+        for r in media
+        if needs_look(r.media_type, category(r.id), r.match_kind)
+    ]
     sources = [g.source for g in grades.values()]
     return {
         "items": summary.totals.found,
@@ -176,7 +184,7 @@ def status(session: CaseSession) -> dict[str, Any]:
         "propagated": sum(is_propagated(s) for s in sources),
         "graded": len(grades),
         "groups": len({c[0] for c in clusters.values()}),
-        "review_load": len(open_groups),
+        "review_load": review_load(open_items),
         "exact_matches": kinds["exact"],
         "near_matches": kinds["near"],
     }

@@ -57,9 +57,11 @@ def cluster_to_json(
 #: The record's fields in the JSON, in order (after ``id``, ``exhibit`` and ``path``).
 _RECORD_FIELDS = (
     "size", "md5", "sha1", "sha256", "media_type", "format", "width", "height", "phash",
-    "dhash", "low_information", "status", "reason", "entry_kind", "decode_status", "frames",
+    "dhash", "pdq", "pdq_quality", "low_information", "status", "reason", "entry_kind",
+    "decode_status", "frames",
     "draft_scale", "exif_datetime", "camera_make", "camera_model", "mtime_ns",
-    "atime_preserved", "notes", "deleted", "container", "fs_address",
+    "atime_preserved", "notes", "deleted", "container", "fs_address", "duration_s", "fps",
+    "codec", "frames_sampled",
 )  # fmt: skip
 
 

@@ -32,6 +32,7 @@ from triage_app.storage.bindings import items_digest, source_digest
 from triage_app.storage.database import Database
 from triage_app.storage.item_rows import item_values
 from triage_app.storage.models.case import Exhibit, IngestRun, Item, Thumbnail
+from triage_app.storage.video_frames_store import add_frames
 
 _RUN_FIELDS = tuple(f.name for f in fields(IngestRunRecord))
 
@@ -279,6 +280,7 @@ def _add_records(session: Session, exhibit_id: int, run_id: int, records: list[F
     ]  # fmt: skip
     if thumbnails:
         session.execute(insert(Thumbnail), thumbnails)
+    add_frames(session, ids, new)
     session.execute(
         update(IngestRun)
         .where(IngestRun.id == run_id)

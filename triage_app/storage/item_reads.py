@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Select, select
@@ -52,7 +53,7 @@ _HASHED_QUERY = (
         Item.id, Item.md5, Item.sha1, Item.sha256, Item.phash, Item.dhash, Item.low_information,
         Item.decode_status, Item.hash_bundle.label("bundle"), Item.media_type, Item.width,
         Item.height, Item.frames, Match.kind.label("match_kind"),
-        Match.category.label("match_category"),
+        Match.category.label("match_category"), Item.pdq, Item.pdq_quality,
     )
     .outerjoin(Match, Match.item_id == Item.id)
     .where(Item.status == STATUS_HASHED)
@@ -62,6 +63,25 @@ _HASHED_QUERY = (
 def _hashed(row: Mapping[Any, Any]) -> HashedItem:
     bundle = json.loads(row["bundle"]) if row["bundle"] else {}
     return HashedItem(**{**row, "low_information": bool(row["low_information"]), "bundle": bundle})
+
+
+@dataclass(frozen=True, slots=True)
+class ItemOrigin:
+    """Where an item was found: its exhibit's source and the entry in it."""
+
+    source_root: bytes
+    source_kind: str | None
+    path: bytes
+    fs_address: str | None
+    container: str | None
+    media_type: str | None
+    format: str | None
+
+
+_ORIGIN_QUERY = select(
+    Exhibit.source_root, Exhibit.source_kind, Item.path, Item.fs_address, Item.container,
+    Item.media_type, Item.format,
+).join(Exhibit, Exhibit.id == Item.exhibit_id)  # fmt: skip
 
 
 class ItemReads(Database):
@@ -104,3 +124,20 @@ class ItemReads(Database):
         """An item's stored thumbnail (JPEG bytes), if it has one."""
         with self.read_session() as session:
             return session.scalar(select(Thumbnail.data).where(Thumbnail.item_id == item_id))
+
+    def thumbnails(self, item_ids: Sequence[int]) -> dict[int, bytes]:
+        """The stored thumbnails of those of ``item_ids`` that have one, in one read."""
+        found: dict[int, bytes] = {}
+        with self.read_session() as session:
+            for chunk in in_chunks(item_ids):
+                query = select(Thumbnail.item_id, Thumbnail.data).where(
+                    Thumbnail.item_id.in_(chunk)
+                )
+                found.update((item_id, data) for item_id, data in session.execute(query))
+        return found
+
+    def item_origin(self, item_id: int) -> ItemOrigin | None:
+        """Where an item was found (to read its original again), or None if there is none."""
+        with self.read_session() as session:
+            row = session.execute(_ORIGIN_QUERY.where(Item.id == item_id)).first()
+            return ItemOrigin(*row) if row is not None else None

@@ -11,6 +11,7 @@ from __future__ import annotations
 from sqlalchemy import (
     BigInteger,
     Boolean,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -73,3 +74,27 @@ class Entry(LibraryBase):
     photodna: Mapped[str | None] = mapped_column(Text)
     extra: Mapped[str | None] = mapped_column(Text)
     line: Mapped[int] = mapped_column(Integer)
+    #: PDQ (32 bytes) and its quality when the list gives one (L0002).
+    pdq: Mapped[bytes | None] = mapped_column(LargeBinary)
+    pdq_quality: Mapped[int | None] = mapped_column(Integer)
+
+
+class EntryFrame(LibraryBase):
+    """One sampled frame of a known video entry: its time and hashes (L0003).
+
+    pHash/dHash as signed 64-bit integers like an entry's, PDQ as 32 bytes.
+    """
+
+    __tablename__ = "entry_frames"
+    __table_args__ = (Index("ix_entry_frames_set_id", "set_id"),)
+
+    entry_id: Mapped[int] = mapped_column(
+        ForeignKey("entries.id", ondelete="CASCADE"), primary_key=True
+    )
+    frame_index: Mapped[int] = mapped_column(Integer, primary_key=True)
+    set_id: Mapped[int] = mapped_column(ForeignKey("hash_sets.id", ondelete="CASCADE"))
+    t: Mapped[float] = mapped_column(Float)
+    phash: Mapped[int] = mapped_column(BigInteger)
+    dhash: Mapped[int] = mapped_column(BigInteger)
+    pdq: Mapped[bytes | None] = mapped_column(LargeBinary)
+    pdq_quality: Mapped[int | None] = mapped_column(Integer)

@@ -37,7 +37,7 @@ READY = "ready"
 #: Column order of rows passed to ``add_entries``.
 ENTRY_COLUMNS = (
     "id", "md5", "sha1", "sha256", "phash", "dhash", "category", "name", "note", "photodna",
-    "extra", "line",
+    "extra", "line", "pdq", "pdq_quality",
 )  # fmt: skip
 
 
@@ -298,7 +298,7 @@ class LibraryStore(Database):
         self, set_id: int, columns: Sequence[str], *, chunk: int = 200_000
     ) -> Iterator[list[tuple[Any, ...]]]:
         """Yield ``(id, *columns)`` rows of a set in chunks, in id order."""
-        allowed = {"md5", "sha1", "sha256", "phash", "dhash", "extra", "category"}
+        allowed = {"md5", "sha1", "sha256", "phash", "dhash", "extra", "category", "pdq"}
         if not set(columns) <= allowed:
             raise ValueError(f"unknown columns {columns}")
         sql = (
@@ -334,5 +334,7 @@ class LibraryStore(Database):
                         "note": row.note,
                         "extra": json.loads(row.extra) if row.extra else {},
                         "line": row.line,
+                        "pdq": row.pdq.hex() if row.pdq else None,
+                        "pdq_quality": row.pdq_quality,
                     }
         return out

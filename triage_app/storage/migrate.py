@@ -115,9 +115,9 @@ class Migrations:
             command.upgrade(self.config(conn), "head")
 
 
-CASE = Migrations(_HERE / "migrations", "triage_app.storage.models.all", "Base", head="0005")
+CASE = Migrations(_HERE / "migrations", "triage_app.storage.models.all", "Base", head="0007")
 LIBRARY = Migrations(
-    _HERE / "library_migrations", "triage_app.storage.library_models", "LibraryBase", head="L0001"
+    _HERE / "library_migrations", "triage_app.storage.library_models", "LibraryBase", head="L0003"
 )
 
 

@@ -53,7 +53,8 @@ def test_holding_space_reveals_and_release_blurs_and_logs(qtbot: QtBot, window: 
     [logged] = _reveals(window)
     assert logged["item"] == item and logged["how"] == "key hold; released"
     assert 0 <= logged["seconds"] == round(hidden.args[1], 3)
-    assert logged["size_px"] == window.settings.reveal_size
+    assert logged["source"] == "original"  # read from the evidence, not the thumbnail
+    assert logged["size_px"] == max(int(n) for n in logged["shown"].split("x"))
     assert logged["user"].startswith("Demo Examiner")
     assert window.meter.session.reveals == 1 and "1 item," in window.meter.text()
 

@@ -10,6 +10,7 @@ from gui.helpers import open_window
 from triage_app.demo.build import DEMO_EXHIBIT
 from triage_app.gui.models.gallery_model import Role
 from triage_app.gui.window.main_window import MainWindow
+from triage_app.review.filters import visible_rows
 from triage_app.review.gallery_rows import load_rows, review_queue
 
 
@@ -30,7 +31,7 @@ def test_review_queue_leaves_out_settled_items_and_shows_one_tile_per_group(
     assert items["near"] in queue, "a suggestion still needs a look"
     assert window.session is not None
     rows = load_rows(window.session)
-    assert queue == [r.item_id for r in rows if review_queue(r)]
+    assert queue == [r.item_id for r in visible_rows(rows, review_queue, collapse=True)]
     groups = {r.cluster for r in rows if r.item_id in queue and r.cluster is not None}
     assert len(groups) == sum(1 for r in rows if r.item_id in queue and r.cluster is not None)
     media = [r for r in rows if r.media_type == "image"]

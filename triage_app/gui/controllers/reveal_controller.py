@@ -1,14 +1,18 @@
 """Deliberate reveals: one item at a time, only while held, re-blurred on release or timeout.
 
 :class:`RevealController` keeps the rules: a reveal starts with a press-and-hold
-on one tile, shows that item's sharp image at a moderate size on
-:class:`~triage_app.gui.widgets.reveal_overlay.RevealOverlay`, and ends on
-release, when the time limit (default 10 s) runs out, or when the gallery
-loses focus. A new reveal ends the old one first, so never more than one
-image is in the clear. The time it was on screen is handed to ``log`` (the
-main window sends it to the writer thread, which records it in the audit
-trail with :func:`triage_app.review.exposure.record_reveal`). The sharp image
-is dropped as soon as the reveal ends.
+on one tile. The item's original is read again from the evidence and decoded
+on a worker thread (:func:`triage_app.review.originals.load_full_view`) and
+shown fitted to the window on
+:class:`~triage_app.gui.widgets.reveal_overlay.RevealOverlay`, where it can be
+zoomed and panned; when the original cannot be read (evidence moved, a
+refused format) the stored thumbnail is shown instead and the caption says
+why. The reveal ends on release, when the time limit (default 10 s) runs out,
+or when the gallery loses focus. A new reveal ends the old one first, so never
+more than one image is in the clear. How long it was on screen, and what was
+shown at what size, is handed to ``log`` (the main window sends it to the
+writer thread, which records it with :func:`triage_app.review.exposure.record_reveal`).
+The sharp image is dropped as soon as the reveal ends.
 """
 
 from __future__ import annotations
@@ -16,12 +20,17 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from triage_app.gui.controllers.thumbnail_loader import ThumbnailLoader
+from triage_app.gui.controllers.thumbnail_loader import ThumbnailLoader, to_qimage
 from triage_app.gui.qt import QImage, QObject, QTimer, Signal
 from triage_app.gui.widgets.reveal_overlay import RevealOverlay
+from triage_app.gui.workers import JobQueue
+from triage_app.media.full_view import FullView
+from triage_app.review.exposure import ORIGINAL, THUMBNAIL, RevealView
 
-#: ``log(item_id, seconds, how, size_px)``
-RevealLog = Callable[[int, float, str, int], None]
+#: ``log(item_id, seconds, how, view)``
+RevealLog = Callable[[int, float, str, RevealView], None]
+#: Reads and decodes an item's original (runs on a worker thread).
+FullViewFetch = Callable[[int], FullView]
 TIMED_OUT = "timed out"
 RELEASED = "released"
 FOCUS_LOST = "focus lost"
@@ -48,6 +57,8 @@ class RevealController(QObject):
         overlay: RevealOverlay,
         log: RevealLog,
         *,
+        full_view: FullViewFetch | None = None,
+        jobs: JobQueue | None = None,
         limit_seconds: float = 10.0,
         size: int = 256,
         parent: QObject | None = None,
@@ -56,26 +67,51 @@ class RevealController(QObject):
         self._loader = loader
         self._overlay = overlay
         self._log = log
+        self._full_view = full_view
+        self._jobs = jobs
         self.limit_seconds = limit_seconds
         self.size = size
-        self._waiting: tuple[int, str] | None = None
-        self._shown: tuple[int, str, float, int] | None = None
+        self._token = 0
+        #: item, how, token, why the original is not shown (None: the original is wanted)
+        self._waiting: tuple[int, str, int, str | None] | None = None
+        self._shown: tuple[int, str, float, RevealView] | None = None
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(lambda: self.conceal(TIMED_OUT))
-        loader.reveal_ready.connect(self._image_ready)
+        loader.reveal_ready.connect(self._thumbnail_ready)
 
     @property
     def active_item(self) -> int | None:
         """The item shown in the clear now, if any."""
         return self._shown[0] if self._shown is not None else None
 
+    @property
+    def overlay(self) -> RevealOverlay:
+        """Where the image is shown."""
+        return self._overlay
+
     def hold(self, item_id: int, how: str) -> None:
         """Start revealing ``item_id`` (ending any other reveal first)."""
         if self._shown is not None:
             self.conceal(REPLACED)
-        self._waiting = (item_id, how)
-        self._loader.request_reveal(item_id)
+        self._token += 1
+        token = self._token
+        if self._full_view is None or self._jobs is None:
+            self._waiting = (item_id, how, token, "no original reader")
+            self._loader.request_reveal(item_id)
+            return
+        self._waiting = (item_id, how, token, None)
+        fetch = self._full_view
+
+        def job() -> tuple[QImage, int, int]:
+            view = fetch(item_id)
+            return to_qimage(view.image), view.original_width, view.original_height
+
+        self._jobs.submit(
+            job,
+            lambda result: self._original_ready(token, result),
+            lambda exc: self._original_failed(token, exc),
+        )
 
     def release(self, how: str) -> None:
         """The key or button that started the reveal was released."""
@@ -90,27 +126,71 @@ class RevealController(QObject):
         self.conceal(reason)
 
     def conceal(self, reason: str) -> None:
-        """Blur again now and log how long the image was in the clear."""
+        """Blur again now and log how long the image was in the clear, and how it was shown."""
         self._timer.stop()
         if self._shown is None:
             return
-        item_id, how, started, size = self._shown
+        item_id, how, started, view = self._shown
         self._shown = None
+        seen = self._overlay.shown_view()
         self._overlay.clear()
         seconds = time.monotonic() - started
-        self._log(item_id, seconds, f"{how}; {reason}", size)
+        view = RevealView(
+            view.source, view.shown_width, view.shown_height, view.original_width,
+            view.original_height, seen.max_zoom, seen.greyscale, seen.blurred, view.note,
+        )  # fmt: skip
+        self._log(item_id, seconds, f"{how}; {reason}", view)
         self.concealed.emit(item_id, seconds)
 
-    def _image_ready(self, item_id: int, image: QImage | None) -> None:
-        if self._waiting is None or self._waiting[0] != item_id:
-            return  # released before the image arrived: nothing is shown
-        how = self._waiting[1]
+    # -- results (GUI thread) ------------------------------------------------------------
+
+    def _current(self, token: int) -> tuple[int, str] | None:
+        if self._waiting is None or self._waiting[2] != token:
+            return None  # released (or replaced) before the image arrived: nothing is shown
+        return self._waiting[0], self._waiting[1]
+
+    def _original_ready(self, token: int, result: tuple[QImage, int, int]) -> None:
+        current = self._current(token)
+        if current is None:
+            return
+        image, width, height = result
+        self._waiting = None
+        caption = f"Item #{current[0]} · original {width} x {height}"
+        self._show(current, image, caption, ORIGINAL, (width, height), None)
+
+    def _original_failed(self, token: int, exc: BaseException) -> None:
+        current = self._current(token)
+        if current is None:
+            return
+        note = str(exc) or type(exc).__name__
+        self._waiting = (current[0], current[1], token, note)
+        self._loader.request_reveal(current[0])
+
+    def _thumbnail_ready(self, item_id: int, image: QImage | None) -> None:
+        waiting = self._waiting
+        if waiting is None or waiting[0] != item_id or waiting[3] is None:
+            return
         self._waiting = None
         if image is None or image.isNull():
             self.unavailable.emit(item_id)
             return
+        caption = f"Item #{item_id} · stored thumbnail only ({waiting[3]})"
+        self._show((item_id, waiting[1]), image, caption, THUMBNAIL, None, waiting[3])
+
+    def _show(
+        self,
+        current: tuple[int, str],
+        image: QImage,
+        caption: str,
+        source: str,
+        original: tuple[int, int] | None,
+        note: str | None,
+    ) -> None:
         limit_ms = round(self.limit_seconds * 1000)
-        shown = self._overlay.show_image(image, self.size, f"Item #{item_id}", limit_ms)
-        self._shown = (item_id, how, time.monotonic(), shown)
+        cap = self.size if source == THUMBNAIL else 0
+        shown = self._overlay.show_image(image, caption, limit_ms, cap=cap)
+        ow, oh = original if original is not None else (None, None)
+        view = RevealView(source, shown.width, shown.height, ow, oh, note=note)
+        self._shown = (current[0], current[1], time.monotonic(), view)
         self._timer.start(limit_ms)
-        self.revealed.emit(item_id)
+        self.revealed.emit(current[0])

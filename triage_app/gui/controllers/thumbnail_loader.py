@@ -3,31 +3,37 @@
 The delegate asks (through the model) only for tiles it paints, so only
 visible rows are loaded. Requests go on a stack: the newest (what is on
 screen now) is decoded first, and when the stack grows past a cap the
-oldest requests (tiles scrolled past) are dropped. Worker threads read the
-stored JPEG, blur it with :func:`triage_app.media.blur.blurred_tile`
-and wrap the grey pixels in a ``QImage``; a queued signal hands it to the GUI
-thread, which only caches it: the GUI thread never decodes anything. The
-sharp image for a reveal is decoded the same way, first in line, and never
-cached.
+oldest requests (tiles scrolled past) are dropped. A worker thread takes up
+to :data:`BATCH` requests at a time, reads their stored JPEGs in one database
+read (``fetch_many``; one read per tile cost more than the blur: each opens a
+connection), blurs each with :func:`triage_app.media.blur.blurred_tile` and
+wraps the grey pixels in a ``QImage``; one queued signal per batch hands them
+to the GUI thread, which only caches them (``loaded_many``: the model repaints
+the batch at once): the GUI thread never decodes anything. The stored
+thumbnail for a reveal (shown when the original cannot be read) is decoded the
+same way, first in line, and never cached.
 """
 
 from __future__ import annotations
 
 import threading
 from collections import OrderedDict, deque
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 
 from triage_app.gui.qt import QImage, QObject, Signal, Slot
 from triage_app.gui.workers import start_threads
 from triage_app.media.blur import RawImage, blurred_tile, reveal_image
 
 Fetch = Callable[[int], bytes | None]
+FetchMany = Callable[[Sequence[int]], Mapping[int, bytes]]
 
 #: Blurred tiles kept in memory (each is at most 128 x 128 grey bytes).
 CACHE_SIZE = 4000
 #: Pending requests kept; older ones (scrolled past) are dropped.
 STACK_LIMIT = 600
 TILE, REVEAL = "tile", "reveal"
+#: Tiles a worker takes, reads and blurs at a time (a screenful is 40-80 tiles).
+BATCH = 16
 
 
 def to_qimage(raw: RawImage) -> QImage:
@@ -49,12 +55,15 @@ class ThumbnailLoader(QObject):
 
     Signals:
         loaded(int): the blurred tile of this item is now in the cache (or it has none).
+        loaded_many(list): the same for a batch of items (emitted after their ``loaded``).
         reveal_ready(int, object): the sharp QImage of this item (None: nothing to show).
     """
 
     loaded = Signal(int)
+    loaded_many = Signal(list)
     reveal_ready = Signal(int, object)
     _done = Signal(str, int, int, object)
+    _done_many = Signal(int, list)
 
     def __init__(
         self,
@@ -63,10 +72,12 @@ class ThumbnailLoader(QObject):
         cells: int,
         threads: int = 2,
         cache_size: int = CACHE_SIZE,
+        fetch_many: FetchMany | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self._fetch = fetch
+        self._fetch_many = fetch_many
         self._cells = cells
         self._generation = 0
         self._cache: OrderedDict[int, QImage] = OrderedDict()
@@ -80,6 +91,7 @@ class ThumbnailLoader(QObject):
         self._outstanding = 0
         self._stopping = False
         self._done.connect(self._collect)
+        self._done_many.connect(self._collect_many)
         self._threads = start_threads(self._work, "thumbnails", threads)
 
     # -- GUI thread -------------------------------------------------------------------
@@ -175,27 +187,72 @@ class ThumbnailLoader(QObject):
             while len(self._cache) > self._cache_size:
                 self._cache.popitem(last=False)
         self.loaded.emit(item_id)
+        self.loaded_many.emit([item_id])
+
+    @Slot(int, list)
+    def _collect_many(self, generation: int, done: list[tuple[int, QImage | None]]) -> None:
+        """Cache a finished batch of tiles (GUI thread, queued)."""
+        with self._lock:
+            self._outstanding -= len(done)
+            self._busy.difference_update(item_id for item_id, _ in done)
+            current = generation == self._generation and not self._stopping
+        if not current:
+            return
+        for item_id, image in done:
+            if image is None:
+                self._missing.add(item_id)
+            else:
+                self._cache[item_id] = image
+        while len(self._cache) > self._cache_size:
+            self._cache.popitem(last=False)
+        ids = [item_id for item_id, _ in done]
+        for item_id in ids:
+            self.loaded.emit(item_id)
+        self.loaded_many.emit(ids)
 
     # -- worker threads -----------------------------------------------------------------
 
-    def _next(self) -> tuple[str, int, int, int] | None:
+    def _next(self) -> tuple[str, list[int], int, int] | None:
         with self._lock:
             while not self._stopping and not self._stack and not self._reveals:
                 self._lock.wait()
             if self._stopping:
                 return None
             if self._reveals:
-                return (REVEAL, self._reveals.popleft(), self._generation, self._cells)
-            item_id = self._stack.pop()
-            self._queued.discard(item_id)
-            self._busy.add(item_id)
-            return (TILE, item_id, self._generation, self._cells)
+                return (REVEAL, [self._reveals.popleft()], self._generation, self._cells)
+            take = BATCH if self._fetch_many is not None else 1
+            ids = [self._stack.pop() for _ in range(min(take, len(self._stack)))]
+            self._queued.difference_update(ids)
+            self._busy.update(ids)
+            return (TILE, ids, self._generation, self._cells)
 
     def _work(self) -> None:
         while (job := self._next()) is not None:
-            kind, item_id, generation, cells = job
+            kind, ids, generation, cells = job
+            if kind == TILE and self._fetch_many is not None:
+                self._done_many.emit(generation, self._tiles(self._fetch_many, ids, cells))
+                continue
             try:
-                image = load_image(self._fetch, item_id, reveal=kind == REVEAL, cells=cells)
+                image = load_image(self._fetch, ids[0], reveal=kind == REVEAL, cells=cells)
             except Exception:  # an unreadable thumbnail is shown as "no preview"
                 image = None
-            self._done.emit(kind, item_id, generation, image)
+            self._done.emit(kind, ids[0], generation, image)
+
+    @staticmethod
+    def _tiles(
+        fetch_many: FetchMany, ids: list[int], cells: int
+    ) -> list[tuple[int, QImage | None]]:
+        """Worker thread: the blurred tiles of ``ids``, read in one go (None: no tile)."""
+        try:
+            stored = fetch_many(ids)
+        except Exception:  # the database is unreadable now: these show "no preview"
+            stored = {}
+        done: list[tuple[int, QImage | None]] = []
+        for item_id in ids:
+            data = stored.get(item_id)
+            try:
+                image = to_qimage(blurred_tile(data, cells=cells)) if data else None
+            except Exception:  # an unreadable thumbnail is shown as "no preview"
+                image = None
+            done.append((item_id, image))
+        return done

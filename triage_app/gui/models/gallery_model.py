@@ -72,7 +72,7 @@ class GalleryModel(QAbstractListModel):
         self._predicate: Filter = _everything
         self._collapse = True
         if loader is not None:
-            loader.loaded.connect(self._thumbnail_loaded)
+            loader.loaded_many.connect(self._thumbnails_loaded)
 
     # -- Qt model interface -----------------------------------------------------
 
@@ -234,18 +234,19 @@ class GalleryModel(QAbstractListModel):
     # -- thumbnails -------------------------------------------------------------
 
     def _thumbnail(self, row: GalleryRow) -> Any:
-        if self._loader is None or row.media_type != "image":
-            return None
+        if self._loader is None or row.media_type not in ("image", "video"):
+            return None  # a video's thumbnail is its frame strip
         image = self._loader.cached(row.item_id)
         if image is None:
             self._loader.request(row.item_id)
         return image
 
-    def _thumbnail_loaded(self, item_id: int) -> None:
-        pos = self.row_of(item_id)
-        if pos >= 0:
-            index = self.index(pos)
-            self.dataChanged.emit(index, index, [Role.ThumbnailRole, Role.NoThumbnailRole])
+    def _thumbnails_loaded(self, item_ids: list[int]) -> None:
+        """Repaint a loaded batch with one signal (the rows between its first and last)."""
+        rows = [pos for pos in map(self.row_of, item_ids) if pos >= 0]
+        if rows:
+            self.dataChanged.emit(self.index(min(rows)), self.index(max(rows)),
+                                  [Role.ThumbnailRole, Role.NoThumbnailRole])  # fmt: skip
 
     def _tooltip(self, row: GalleryRow) -> str:
         facts: TileFacts = tile_facts(row, self._scheme)

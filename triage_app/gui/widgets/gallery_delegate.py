@@ -109,7 +109,11 @@ class GalleryDelegate(QStyledItemDelegate):
             else:
                 self._placeholder(painter, pic, "loading…", loading=True)
         elif facts.kind == VIDEO:
-            self._video_placeholder(painter, pic)
+            strip: QImage | None = index.data(Role.ThumbnailRole)  # blurred frame strip
+            if strip is not None and not strip.isNull():
+                self._draw_picture(painter, pic, int(index.data(Role.ItemIdRole)), strip)
+            else:
+                self._video_placeholder(painter, pic)
         elif facts.kind == FAILED:
             self._placeholder(painter, pic, "not decodable")
         else:

@@ -17,6 +17,7 @@ from triage_app.gui.controllers.reveal_controller import (
     RevealController,
     RevealLog,
 )
+from triage_app.gui.controllers.reveal_input import RevealInput
 from triage_app.gui.controllers.thumbnail_loader import ThumbnailLoader
 from triage_app.gui.models.gallery_model import GalleryModel, Role
 from triage_app.gui.qt import (
@@ -38,6 +39,7 @@ from triage_app.gui.workers import JobQueue
 from triage_app.review.details import ItemDetails, detail_sections, load_details
 from triage_app.review.filters import REVIEW, GalleryFilter, standard_filters
 from triage_app.review.gallery_rows import GalleryRow, load_rows
+from triage_app.review.originals import load_full_view
 
 DETAIL_DELAY_MS = 80
 
@@ -92,6 +94,10 @@ class GalleryPanel(QSplitter):
         self.loader: ThumbnailLoader | None = None
         self.model: GalleryModel | None = None
         self.reveal: RevealController | None = None
+        self.originals: JobQueue | None = None
+        self.reveal_input = RevealInput(self.area.overlay, self)
+        self.view.installEventFilter(self.reveal_input)
+        self.view.viewport().installEventFilter(self.reveal_input)
         self.filters: list[GalleryFilter] = []
         self.filter_key = REVIEW
         self._detail_token = 0
@@ -112,7 +118,10 @@ class GalleryPanel(QSplitter):
         self.reader = JobQueue("reader", threads=2, parent=self)
         self.reader.error.connect(self.message)
         self.loader = ThumbnailLoader(
-            session.thumbnail, cells=self.settings.blur_cells, parent=self
+            session.thumbnail,
+            cells=self.settings.blur_cells,
+            fetch_many=session.thumbnails,
+            parent=self,
         )
         self.model = GalleryModel(session.scheme, self.loader, self)
         self.view.setModel(self.model)
@@ -123,10 +132,13 @@ class GalleryPanel(QSplitter):
         self.model.rowsRemoved.connect(self._emit_counts)
         self.model.rowsInserted.connect(self._emit_counts)
         self.model.modelReset.connect(self._emit_counts)
+        self.originals = JobQueue("reader-originals", threads=1, parent=self)
         self.reveal = RevealController(
             self.loader,
             self.area.overlay,
             reveal_log,
+            full_view=lambda item: load_full_view(session, item),
+            jobs=self.originals,
             limit_seconds=self.settings.reveal_seconds,
             size=self.settings.reveal_size,
             parent=self,
@@ -144,6 +156,10 @@ class GalleryPanel(QSplitter):
             self.reveal.cancel(CLOSED)
             self.reveal.deleteLater()
             self.reveal = None
+        if self.originals is not None:
+            self.originals.shutdown()
+            self.originals.deleteLater()
+            self.originals = None
         if self.loader is not None:
             self.loader.shutdown()
             self.loader.deleteLater()

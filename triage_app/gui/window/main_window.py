@@ -38,7 +38,13 @@ from triage_app.gui.window.frame import WindowFrame
 from triage_app.gui.window.help_text import show_about, show_keys
 from triage_app.gui.window.supervision_windows import SupervisionWindows
 from triage_app.gui.workers import JobQueue
-from triage_app.review.exposure import Exposure, exposure, record_reveal, start_of_today_utc
+from triage_app.review.exposure import (
+    Exposure,
+    RevealView,
+    exposure,
+    record_reveal,
+    start_of_today_utc,
+)
 from triage_app.review.refresh import RefreshResult, refresh
 from triage_app.supervision.qa import open_blind_rounds
 
@@ -242,13 +248,13 @@ class MainWindow(WindowFrame):
 
     # -- reveals, breaks and grading -----------------------------------------------------
 
-    def _log_reveal(self, item_id: int, seconds: float, how: str, size: int) -> None:
+    def _log_reveal(self, item_id: int, seconds: float, how: str, view: RevealView) -> None:
         session = self.session
         self.meter.add(seconds)
         if session is None:
             return
         self.writer.submit(
-            lambda: record_reveal(session, item_id, seconds, how=how, size=size),
+            lambda: record_reveal(session, item_id, seconds, how=how, view=view),
             on_error=lambda exc: self.show_error("Reveal not logged", str(exc)),
         )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import (
     BigInteger,
     Boolean,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -109,6 +110,29 @@ class Item(Base):
     deleted: Mapped[bool | None] = mapped_column(Boolean)
     container: Mapped[str | None] = mapped_column(Text)
     fs_address: Mapped[str | None] = mapped_column(String(40))
+    # PDQ (schema 0006): Meta's 256-bit perceptual hash (64 hex digits) and its quality.
+    pdq: Mapped[str | None] = mapped_column(String(64))
+    pdq_quality: Mapped[int | None] = mapped_column(Integer)
+    # Video (schema 0007): stream facts; the sampled frames are in ``video_frames``.
+    duration_s: Mapped[float | None] = mapped_column(Float)
+    fps: Mapped[float | None] = mapped_column(Float)
+    codec: Mapped[str | None] = mapped_column(String(40))
+    frames_sampled: Mapped[int | None] = mapped_column(Integer)
+
+
+class VideoFrame(Base):
+    """One sampled frame of a video item: its time and hashes (schema 0007)."""
+
+    __tablename__ = "video_frames"
+
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id"), primary_key=True)
+    frame_index: Mapped[int] = mapped_column(Integer, primary_key=True)
+    t: Mapped[float] = mapped_column(Float)
+    phash: Mapped[str] = mapped_column(String(16))
+    dhash: Mapped[str] = mapped_column(String(16))
+    pdq: Mapped[str | None] = mapped_column(String(64))
+    pdq_quality: Mapped[int | None] = mapped_column(Integer)
+    low_information: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class Thumbnail(Base):
