@@ -36,6 +36,8 @@ def add_items(store: CaseStore, count: int, *, media_type: str = "image") -> lis
             height=100,
             phash=f"{(i * 0x9E3779B97F4A7C15) % (1 << 64):016x}",
             dhash=f"{(i * 0xC2B2AE3D27D4EB4F) % (1 << 64):016x}",
+            pdq=f"{(i * 0x9E3779B97F4A7C15C2B2AE3D27D4EB4F) % (1 << 256):064x}",
+            pdq_quality=90,
             low_information=False,
         )
         for i in range(1, count + 1)

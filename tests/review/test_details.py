@@ -20,6 +20,8 @@ def test_details_show_metadata_hashes_match_grade_and_history(session: CaseSessi
     sections = dict(details.detail_sections(found, row, session.scheme))
     flat = {k: v for rows in sections.values() for k, v in rows}
     assert flat["MD5"] == found.item.record.md5 and flat["SHA256"] == found.item.record.sha256
+    assert flat["PDQ"] == found.item.record.pdq and len(flat["PDQ"]) == 64
+    assert flat["PDQ quality"] == "90"
     assert flat["Kind"].startswith("near") and flat["Distance"] == "5"
     assert flat["Hash set"] == "list" and flat["Matched entry"].startswith("line")
     assert flat["Grade"] == "A (Category A)" and flat["Reason"] == "seen on reveal"

@@ -134,6 +134,9 @@ def detail_sections(details: ItemDetails, row: GalleryRow | None, scheme: Scheme
         (name.upper() if name in ("md5", "sha1", "sha256") else name, _text(getattr(rec, name)))
         for name in ("md5", "sha1", "sha256", "phash", "dhash")
     ]
+    if rec.pdq:
+        hashes.append(("PDQ", rec.pdq))
+        hashes.append(("PDQ quality", _text(rec.pdq_quality)))
     sections: list[Section] = [
         ("Item", item_rows),
         ("Hashes", hashes),

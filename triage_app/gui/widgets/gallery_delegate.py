@@ -91,10 +91,13 @@ class GalleryDelegate(QStyledItemDelegate):
         painter.save()
         self._font = QFont(option.font)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        cell: QRect = option.rect
+        full: QRect = option.rect
         state = option.state
         selected = bool(state & QStyle.StateFlag.State_Selected)
         focused = bool(state & QStyle.StateFlag.State_HasFocus)
+        # The view widens cells to fill its width: the tile sits in the middle of its cell.
+        left = full.x() + max(0, (full.width() - self.cell_size().width()) // 2)
+        cell = QRect(left, full.y(), self.cell_size().width(), full.height())
         pic = QRect(cell.x() + MARGIN, cell.y() + MARGIN, self._tile, self._tile)
 
         if selected:

@@ -22,6 +22,8 @@ from triage_app.gui.qt import (
     QModelIndex,
     QMouseEvent,
     QPoint,
+    QResizeEvent,
+    QSize,
     Qt,
     QTimer,
     QWidget,
@@ -112,9 +114,19 @@ class GalleryView(QListView):
         self._key_revealing = False
 
     def apply_tile_size(self) -> None:
-        """Lay the grid out for the delegate's current tile size."""
-        self.setGridSize(self._delegate.cell_size())
-        self.verticalScrollBar().setSingleStep(max(10, self._delegate.cell_size().height() // 4))
+        """Lay the grid out for the delegate's current tile size, filling the width."""
+        cell = self._delegate.cell_size()
+        width = max(1, self.viewport().width())
+        columns = max(1, width // max(1, cell.width()))
+        grid = QSize(max(cell.width(), width // columns), cell.height())
+        if grid != self.gridSize():
+            self.setGridSize(grid)
+        self.verticalScrollBar().setSingleStep(max(10, cell.height() // 4))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Spread the columns over the new width (no dead band at the right)."""
+        super().resizeEvent(event)
+        self.apply_tile_size()
 
     def set_grading_keys(self, keys: set[str]) -> None:
         """The characters that grade (the scheme's keys, lower case)."""

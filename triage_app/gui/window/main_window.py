@@ -31,7 +31,15 @@ from triage_app.gui.dialogs.qa_dialog import QaDialog
 from triage_app.gui.dialogs.settings_dialog import SettingsDialog
 from triage_app.gui.dialogs.signin_dialog import SignInDialog
 from triage_app.gui.dialogs.signoff_dialog import SignOffDialog
-from triage_app.gui.qt import QCloseEvent, QDialog, QFileDialog, QMessageBox, Signal
+from triage_app.gui.qt import (
+    QApplication,
+    QCloseEvent,
+    QDialog,
+    QFileDialog,
+    QMessageBox,
+    QTimer,
+    Signal,
+)
 from triage_app.gui.widgets.forms import open_message
 from triage_app.gui.widgets.supervisor_view import SupervisorView
 from triage_app.gui.window.frame import WindowFrame
@@ -48,6 +56,9 @@ from triage_app.review.exposure import (
 from triage_app.review.refresh import RefreshResult, refresh
 from triage_app.supervision.qa import open_blind_rounds
 
+#: A break reminder due while a dialog is open asks again this much later.
+BREAK_RETRY_MS = 20_000
+
 
 class MainWindow(WindowFrame):
     """Top-level window of ``triage-app``.
@@ -56,10 +67,12 @@ class MainWindow(WindowFrame):
         case_opened(str): signed in to a case (its reference).
         case_closed(): the case was closed.
         error_shown(str): an error was reported to the user.
+        break_deferred(int): a break reminder waited for an open dialog to close.
     """
 
     case_opened = Signal(str)
     case_closed = Signal()
+    break_deferred = Signal(int)
 
     def __init__(self, settings: ViewerSettings | None = None, library: Path | None = None) -> None:
         super().__init__(settings or load_viewer_settings())
@@ -259,10 +272,16 @@ class MainWindow(WindowFrame):
         )
 
     def _break_due(self, minutes: int) -> None:
+        if QApplication.activeModalWidget() is not None:
+            # Never over a dialog (an ingest, a reason prompt): ask again once it is closed.
+            self.break_deferred.emit(minutes)
+            QTimer.singleShot(BREAK_RETRY_MS, self, lambda: self._break_due(minutes))
+            return
         if self.panel.reveal is not None:
             self.panel.reveal.cancel("break reminder")
+        unit = "minute" if minutes == 1 else "minutes"
         open_message(self, QMessageBox.Icon.Information, "Time for a break",
-                     f"You have been reviewing for {minutes} minutes. Consider a short break "
+                     f"You have been reviewing for {minutes} {unit}. Consider a short break "
                      "away from the screen.")  # fmt: skip
         self.say("Break reminder")
 
