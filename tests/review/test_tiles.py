@@ -39,3 +39,17 @@ def test_tile_facts() -> None:
     assert tiles.grade_how(grading.FROM_LIST) == "list"
     assert tiles.grade_how(grading.CONFIRMED) == "confirmed"
     assert tiles.grade_how(None) is None
+
+
+def test_match_badges_are_explained() -> None:
+    near_row = gallery_row(2, match_kind="near", match_category="B", match_distance=4)
+    assert tiles.match_explanation(near_row) == (
+        "near suggestion of category B (4 bits apart); not a grade until confirmed"
+    )
+    same = gallery_row(2, match_kind="near", match_category="A", match_distance=0)
+    assert "same hashes" in (tiles.match_explanation(same) or "")
+    exact = gallery_row(3, match_kind="exact", match_category="C")
+    assert tiles.match_explanation(exact) == "exact hash-list hit, category C"
+    assert tiles.match_explanation(gallery_row(5)) is None
+    badges = [badge for badge, _ in tiles.BADGE_LEGEND]
+    assert {"= list A", "≈ A d4", "ignorable", "×2"} <= set(badges)

@@ -54,6 +54,30 @@ def match_text(row: GalleryRow) -> str | None:
     return None
 
 
+#: What the tile badges mean (the Help menu's legend and the tooltips say it).
+BADGE_LEGEND = (
+    ("= list A", "exact hash-list hit: the file's MD5/SHA is on a known list, graded A from it"),
+    ("≈ A d4", "near suggestion: looks like a listed picture of category A, 4 bits apart "
+               "(d0 = same hashes); a suggestion only, Enter or C confirms it"),
+    ("ignorable", "on an ignorable (known-good) list"),
+    ("×2", "duplicate group: this tile stands for 2 byte-identical or near-identical items"),
+)  # fmt: skip
+
+
+def match_explanation(row: GalleryRow) -> str | None:
+    """The match badge in words, for a tooltip."""
+    category = row.match_category or "?"
+    if row.match_kind == "exact":
+        return f"exact hash-list hit, category {category}"
+    if row.match_kind == "near":
+        bits = row.match_distance
+        apart = "same hashes" if bits == 0 else f"{bits} bit{'s' if bits != 1 else ''} apart"
+        return f"near suggestion of category {category} ({apart}); not a grade until confirmed"
+    if row.match_kind == "ignorable":
+        return "on an ignorable (known-good) list"
+    return None
+
+
 def tile_kind(row: GalleryRow) -> str:
     """Which placeholder or picture a tile shows (a partly decoded image still has one)."""
     if row.status == "failed" or (

@@ -28,7 +28,7 @@ from triage_app.gui.qt import (
 )
 from triage_app.review.filters import choose_tile, tile_key, visible_rows
 from triage_app.review.gallery_rows import Filter, GalleryRow
-from triage_app.review.tiles import TileFacts, tile_facts
+from triage_app.review.tiles import TileFacts, match_explanation, tile_facts
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -254,7 +254,7 @@ class GalleryModel(QAbstractListModel):
         if facts.grade:
             parts.append(f"Graded {facts.grade} ({row.grade_source})")
         if facts.match_text:
-            parts.append(f"Match: {facts.match_text}")
+            parts.append(f"Match {facts.match_text}: {match_explanation(row)}")
         if facts.group_count > 1:
             parts.append(f"Duplicate group of {facts.group_count}")
         return "\n".join(parts)

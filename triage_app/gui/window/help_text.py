@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import html
+
 from triage_app import __version__
 from triage_app.gui.qt import QMessageBox, QWidget
 from triage_app.gui.widgets.forms import open_message
+from triage_app.review.tiles import BADGE_LEGEND
 
-SHORTCUTS_HELP = """
+SHORTCUTS_HELP = (
+    """
 <h3>Gallery keys</h3>
 <table>
 <tr><td><b>scheme key</b> (e.g. 1, 2, 3, 0, U)</td><td>grade the selected tiles</td></tr>
@@ -20,7 +24,15 @@ SHORTCUTS_HELP = """
 <td>review queue, suggestions, exact, ignorable, graded, failed, all</td></tr>
 <tr><td><b>Ctrl+L</b> / <b>F6</b></td><td>filter list / switch between gallery and details</td></tr>
 </table>
+<h3>Badges</h3>
+<table>
 """
+    + "".join(
+        f"<tr><td><b>{html.escape(badge)}</b></td><td>{html.escape(meaning)}</td></tr>"
+        for badge, meaning in BADGE_LEGEND
+    )
+    + "</table>"
+)
 
 ABOUT = (
     f"Triage workstation {__version__}\nOffline, auditable triage for image review. "
