@@ -175,3 +175,34 @@ def read_file(fs: Any, address: int) -> tuple[int, Iterator[bytes]]:
             offset += len(data)
 
     return size, chunks()
+
+
+class OpenImages:
+    """Disk images opened once each: their media, TSK image and file systems by offset.
+
+    A worker reading many files of one image (the ingest) and the reveal reading
+    originals back both keep one of these, so an image is opened and its file
+    systems are mounted by TSK once, not per file.
+    """
+
+    def __init__(self) -> None:
+        self._open: dict[tuple[str, bytes], tuple[Media, TskImage, dict[int, Any]]] = {}
+
+    def image(self, kind: str, root: bytes) -> tuple[Media, TskImage]:
+        """The media and TSK image of the disk image at ``root`` (its first segment)."""
+        from triage_app.evidence.media import open_media
+
+        key = (kind, root)
+        if key not in self._open:
+            media = open_media(root, kind)
+            self._open[key] = (media, TskImage(media), {})
+        media, image, _systems = self._open[key]
+        return media, image
+
+    def file_system(self, kind: str, root: bytes, offset: int) -> tuple[Media, Any]:
+        """The media and the file system at ``offset`` of the disk image at ``root``."""
+        media, image = self.image(kind, root)
+        systems = self._open[(kind, root)][2]
+        if offset not in systems:
+            systems[offset] = open_fs(image, offset)[0]
+        return media, systems[offset]

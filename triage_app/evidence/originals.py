@@ -89,31 +89,24 @@ def _from_folder(path: bytes, limit: int) -> Original:
     return Original(data, kept)
 
 
-#: Open disk images, by (kind, first segment): media, TSK image, file systems by offset.
-_DISKS: dict[tuple[str, bytes], tuple[Any, Any, dict[int | None, Any]]] = {}
+#: Disk images opened for reveals (one OpenImages, created on first use; under _DISKS_LOCK).
+_DISKS: list[Any] = []
 _DISKS_LOCK = threading.Lock()
 
 
 def _file_system(root: bytes, kind: str, container: str | None) -> tuple[Any, Any]:
     """The media and the file system an item's container names (opened once)."""
-    from triage_app.evidence.disk import TskImage, open_fs, volumes
-    from triage_app.evidence.media import open_media
+    from triage_app.evidence.disk import OpenImages, volumes
 
-    key = (kind, root)
-    if key not in _DISKS:
-        media = open_media(root, kind)
-        _DISKS[key] = (media, TskImage(media), {})
-    media, image, systems = _DISKS[key]
+    if not _DISKS:
+        _DISKS.append(OpenImages())
+    images = _DISKS[0]
     found = _PARTITION.search(container or "")
     number = int(found.group(1)) if found else None
-    if number not in systems:
-        for volume in volumes(image):
-            if volume.number == number:
-                systems[number] = open_fs(image, volume.offset)[0]
-                break
-        else:
-            raise OriginalUnavailableError(f"no partition {number} in the image any more")
-    return media, systems[number]
+    for volume in volumes(images.image(kind, root)[1]):
+        if volume.number == number:
+            return images.file_system(kind, root, volume.offset)  # type: ignore[no-any-return]
+    raise OriginalUnavailableError(f"no partition {number} in the image any more")
 
 
 def _from_disk(where: Location, kind: str, limit: int) -> Original:

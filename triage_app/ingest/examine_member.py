@@ -19,23 +19,17 @@ from triage_app.ingest.digests import Intake
 from triage_app.ingest.examine_task import ExamineTask
 from triage_app.media import sniff
 
-#: Open images, by (kind, segments): media, TSK image and file systems by offset.
-_OPEN: dict[tuple[str, tuple[bytes, ...]], tuple[Any, Any, dict[int, Any]]] = {}
+#: Disk images this worker has open (created on the first disk-image file).
+_OPEN: list[Any] = []
 
 
 def _file_system(ref: DiskRef) -> tuple[Any, Any]:
     """The media and file system a reference names, opened once per worker."""
-    from triage_app.evidence.disk import TskImage, open_fs
-    from triage_app.evidence.media import open_media
+    if not _OPEN:
+        from triage_app.evidence.disk import OpenImages
 
-    key = (ref.kind, ref.segments)
-    if key not in _OPEN:
-        media = open_media(ref.segments[0], ref.kind)
-        _OPEN[key] = (media, TskImage(media), {})
-    media, image, systems = _OPEN[key]
-    if ref.fs_offset not in systems:
-        systems[ref.fs_offset] = open_fs(image, ref.fs_offset)[0]
-    return media, systems[ref.fs_offset]
+        _OPEN.append(OpenImages())
+    return _OPEN[0].file_system(ref.kind, ref.segments[0], ref.fs_offset)  # type: ignore[no-any-return]
 
 
 def _record(task: ExamineTask, status: str, **values: Any) -> FileRecord:

@@ -231,13 +231,11 @@ def _near_hits(
             hit = _Hit(NEAR, info, entry, column or "phash", distance, variant=variant or None)
             hit.agreed = near_rule.agreement(facts[pos], known, kind or "")
             found[(pos, entry_id)] = hit
-    pdq = pdq_hits(index, items, library.entries)
-    new_ids = {h.entry_id for h in pdq if (h.position, h.entry_id) not in found}
-    more = library.entries(sorted(new_ids))
+    pdq, pdq_entries = pdq_hits(index, items, library.entries)
     for p in pdq:
         existing = found.get((p.position, p.entry_id))
         if existing is None:
-            entry = more.get(p.entry_id)
+            entry = pdq_entries.get(p.entry_id)
             if entry is None:
                 continue
             existing = _Hit(NEAR, info, entry, PDQ, p.distance, variant=p.variant)

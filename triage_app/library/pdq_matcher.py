@@ -66,16 +66,17 @@ def pdq_hits(
     items: Sequence[HashedItem],
     fetch: Callable[[list[int]], dict[int, dict[str, Any]]],
     distance: int = PDQ_MATCH_DISTANCE,
-) -> list[PdqHit]:
-    """The nearest agreement per (item, entry) within ``distance``, quality permitting."""
+) -> tuple[list[PdqHit], dict[int, dict[str, Any]]]:
+    """The nearest agreement per (item, entry) within ``distance``, quality permitting,
+    and the entries they name (as ``fetch`` gave them)."""
     if index.pdq is None:
-        return []
+        return [], {}
     hexes, owners, names = queries(items)
     if not hexes:
-        return []
+        return [], {}
     found = index.pdq_candidates(hex_to_u64x4(hexes), distance)
     if found is None:
-        return []
+        return [], {}
     best: dict[tuple[int, int], PdqHit] = {}
     triples = zip(
         found.query_index.tolist(), found.ids.tolist(), found.distances.tolist(), strict=True
@@ -90,4 +91,4 @@ def pdq_hits(
         for e, entry in entries.items()
         if entry.get("pdq_quality") is None or entry["pdq_quality"] >= PDQ_MIN_QUALITY
     }
-    return [hit for key, hit in sorted(best.items()) if key[1] in usable]
+    return [hit for key, hit in sorted(best.items()) if key[1] in usable], entries
