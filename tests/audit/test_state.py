@@ -31,6 +31,9 @@ def prepared(tmp_path_factory: pytest.TempPathFactory) -> HostileCase:
     bob = {**built.env, "TRIAGE_USER": "Bob", "TRIAGE_PASSWORD": "bob-pass"}
     built.cli("qa", "grade", built.case, "--round", "1", "--item", item, "--category", "B", env=bob)
     built.cli("signoff", built.case, "--exhibit", "EX/1", env=sup)
+    built.cli("note", built.case, "1", "seen on the desktop")  # item_notes row 1
+    built.cli("tag", built.case, "2", "chat", "desktop")  # rows 2 and 3
+    built.cli("remove-note", built.case, "3", "--reason", "wrong tag")
     more = built.evidence.parent / "more"  # a second exhibit whose one item stays ungraded
     more.mkdir()
     (more / "y.png").write_bytes(png_bytes(scene(np.random.default_rng(11), (96, 72))))
@@ -55,6 +58,24 @@ EDITS = {
         "INSERT INTO grades (item_id, category, source, user_id, time_utc) "
         "VALUES (7, 'A', 'manual', 1, '2026-01-01T00:00:00.000000Z')",
         "grades: item 7: is graded A in the database but the trail leaves it ungraded",
+    ),
+    "item_notes": (
+        "UPDATE item_notes SET text = 'nothing to see' WHERE id = 1",
+        "item_notes: note 1 of item 1: is note 'nothing to see' on item 1 by E; the trail "
+        "says note 'seen on the desktop' on item 1 by E",
+    ),
+    "item_notes.removed": (
+        "UPDATE item_notes SET removed_at = NULL, removed_by = NULL WHERE id = 3",
+        "item_notes: tag 3 of item 2: is not marked removed; the trail says it was removed",
+    ),
+    "a tag inserted": (
+        "INSERT INTO item_notes (item_id, kind, text, user_id, time_utc, audit_seq) "
+        "VALUES (4, 'tag', 'planted', 1, '2026-01-01T00:00:00.000000Z', 5)",
+        "item_notes: tag 4 of item 4: no entry of the trail records it",
+    ),
+    "a note deleted": (
+        "DROP TRIGGER item_notes_no_delete; DELETE FROM item_notes WHERE id = 1",
+        "item_notes: note 1 of item 1: is missing (deleted?)",
     ),
     "an item edited": (
         "UPDATE items SET md5 = '00000000000000000000000000000000' WHERE id = 3",

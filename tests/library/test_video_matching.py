@@ -136,3 +136,42 @@ def test_a_frame_showing_a_known_image_is_suggested_with_its_time(
     assert match is not None and (match.kind, match.matched_on) == ("near", VIDEO_FRAME)
     assert match.details["variant"] == "frame at 2.000 s"
     assert items["other.mp4"].match is None
+
+
+def test_an_animated_gif_cut_from_a_known_video_is_suggested(
+    films: Path, tmp_path: Path, test_password_hash: str
+) -> None:
+    """Animated images go the video's way: a GIF of the known film's frames (scaled, 256
+    colours) is a near suggestion through the re-imported list; a GIF of another film is not."""
+    import io
+
+    from media.video_helpers import ORIGINAL, OTHER
+    from PIL import Image
+
+    def gif(scene: Any) -> bytes:
+        frames = [Image.fromarray(scene.frame(t / 2)).resize((320, 240)) for t in range(8)]
+        out = io.BytesIO()
+        frames[0].save(out, "GIF", save_all=True, append_images=frames[1:], duration=500)
+        return out.getvalue()
+
+    csv_out, _vics, _records = _graded_first_case(films, tmp_path, test_password_hash)
+    fresh = tmp_path / "fresh-library.db"
+    with LibraryStore.open(fresh) as library:
+        import_hash_list(library, csv_out, name="lab", scheme="uk")
+    seized = tmp_path / "seized4"
+    seized.mkdir()
+    (seized / "cut.gif").write_bytes(gif(ORIGINAL))
+    (seized / "other.gif").write_bytes(gif(OTHER))
+    case = _new_case(tmp_path / "case4", "OP-VID-4", test_password_hash)
+    with CaseSession.sign_in(case, TEST_USER, TEST_PASSWORD) as session:
+        ingest(session.store, seized, "G/1", IngestOptions(workers=1), actor=session.actor)
+        refresh(session, fresh)
+        items = {i.record.path.decode(): i for i in session.store.iter_items()}
+    cut = items["cut.gif"]
+    assert cut.record.media_type == "image" and (cut.record.frames_sampled or 0) > 1
+    assert cut.match is not None and (cut.match.kind, cut.match.matched_on) == (
+        "near",
+        VIDEO_FRAMES,
+    )
+    assert cut.match.category == "A"
+    assert items["other.gif"].match is None

@@ -25,3 +25,9 @@ SIGN_OFF = "sign-off"
 QA_SAMPLE = "qa sample drawn"
 QA_SECOND_GRADE = "qa second grade"
 QA_ADJUDICATED = "qa adjudicated"
+# Examiners' notes, tags and marked video frames on items (their payloads list the rows
+# ``added`` and ``removed``: see triage_app.audit.annotation_state).
+NOTE_ADDED = "note added"
+TAGS_CHANGED = "tags changed"
+FRAME_MARKED = "frame marked"
+ANNOTATION_REMOVED = "annotation removed"

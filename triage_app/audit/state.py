@@ -5,7 +5,8 @@ tables were not either. Replaying the log gives what the accounts, grades,
 grade history, QA second grades, adjudications, sign-offs, items and matches
 must be; :func:`differences` compares that with a :class:`Snapshot` of the
 tables (read by ``triage_app.storage.state_snapshot``) and names each row that
-differs and the entry it should agree with. Pure: no database here.
+differs and the entry it should agree with; the examiners' notes, tags and
+marked frames are replayed by :mod:`.annotation_state`. Pure: no database here.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from triage_app.audit import actions
+from triage_app.audit.annotation_state import AnnotationReplay, AnnotationState
 from triage_app.audit.chain import AuditRow
 from triage_app.domain.accounts import account_label
 
@@ -116,6 +118,8 @@ class Snapshot:
     exhibits: dict[str, tuple[str, int, str, str]] = field(default_factory=dict)
     #: (count, SHA-256) of the matches table
     matches: tuple[int, str] = (0, "")
+    #: The examiners' notes, tags and marked frames (``item_notes``).
+    annotations: tuple[AnnotationState, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,6 +153,7 @@ class _Trail:
     items: dict[str, tuple[int, str, int]] = field(default_factory=dict)
     matches: tuple[int, str, int] | None = None
     running: dict[str, int] = field(default_factory=dict)
+    annotations: AnnotationReplay = field(default_factory=AnnotationReplay)
 
 
 def _item_of(row: AuditRow) -> int | None:
@@ -171,6 +176,8 @@ def replay(rows: Iterable[AuditRow]) -> _Trail:
 def _take(trail: _Trail, row: AuditRow, payload: dict[str, Any]) -> None:
     action, seq = row.action, row.seq
     exhibit = row.object.removeprefix("exhibit ") if row.object.startswith("exhibit ") else None
+    if trail.annotations.take(row, payload):
+        return
     if action == actions.CASE_CREATED:
         trail.reference = (payload["reference"], payload["scheme"], seq)
         trail.accounts[payload["first_account"]] = (payload["role"], seq)
@@ -214,6 +221,10 @@ def differences(rows: Iterable[AuditRow], snapshot: Snapshot) -> tuple[list[Diff
     _answers(trail, snapshot, found)
     _sign_offs(trail, snapshot, found)
     _exhibits(trail, snapshot, found, notes)
+    found.extend(
+        Difference("item_notes", key, problem, entry)
+        for key, problem, entry in trail.annotations.compare(snapshot.annotations)
+    )
     return found, notes
 
 

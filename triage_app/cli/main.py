@@ -16,6 +16,7 @@ from collections.abc import Sequence
 
 from triage_app import __version__
 from triage_app.cli import (
+    annotation_commands,
     audit_commands,
     case_commands,
     hashset_commands,
@@ -50,6 +51,7 @@ def build_parser() -> OneLineParser:
     ingest_commands.register(sub)
     hashset_commands.register(sub)
     review_commands.register(sub)
+    annotation_commands.register(sub)
     audit_commands.register(sub)
     report_commands.register(sub)
     qa_commands.register(sub)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import re
 from collections.abc import Callable
@@ -43,8 +44,14 @@ _VARIANTS: list[tuple[str, Callable[[Image.Image], Image.Image]]] = [
 ]
 
 
-def write_demo_source(folder: Path, images: int = 300, seed: int = 2026) -> int:
-    """Fill ``folder`` with synthetic media and some awkward files; return the file count."""
+def write_demo_source(
+    folder: Path, images: int = 300, seed: int = 2026, *, videos: bool = True
+) -> int:
+    """Fill ``folder`` with synthetic media and some awkward files; return the file count.
+
+    With ``videos``: two short films (one a scaled re-encode of the other, so they form a
+    near-duplicate group) and an animated GIF, all made on the spot (PyAV, Pillow).
+    """
     rng = np.random.default_rng(seed)
     folders = ["DCIM/100DEMO", "Pictures/Saved", "Downloads", "Chat/Media/Sent", "Backup/old"]
     for sub in folders:
@@ -85,11 +92,30 @@ def write_demo_source(folder: Path, images: int = 300, seed: int = 2026) -> int:
         synthetic.png_bytes(synthetic.scene(rng, (300, 200)))
     )
     count += 5
+    if videos:
+        count += _write_demo_videos(folder, seed)
     link = folder / "Downloads" / "shortcut.jpg"
     if not link.exists():
         link.symlink_to("../DCIM/100DEMO/IMG_1000.jpg")
         count += 1
     return count
+
+
+def _write_demo_videos(folder: Path, seed: int) -> int:
+    """Two films and an animated GIF of synthetic scenes; return how many files."""
+    from triage_app.demo.synthetic_video import Scene, write_video
+
+    (folder / "Videos").mkdir(exist_ok=True)
+    film = Scene(seed=seed % 1000, width=320, height=240)
+    write_video(folder / "Videos" / "VID_0001.mp4", film, seconds=6.0, fps=15)
+    write_video(folder / "Chat/Media/Sent" / "VID_0001_sent.mp4", film, seconds=6.0, fps=15,
+                size=(240, 180), bit_rate=250_000)  # fmt: skip
+    other = Scene(seed=seed % 1000 + 1, width=240, height=180)
+    frames = [Image.fromarray(other.frame(t / 2)) for t in range(8)]
+    gif = io.BytesIO()
+    frames[0].save(gif, "GIF", save_all=True, append_images=frames[1:], duration=500, loop=0)
+    (folder / "Downloads" / "reaction.gif").write_bytes(gif.getvalue())
+    return 3
 
 
 def demo_list_paths(case_dir: Path) -> tuple[Path, Path]:

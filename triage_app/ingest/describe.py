@@ -1,5 +1,6 @@
 """What a hashed file is: identified from its first bytes, decoded if it is an image
-or a video (:mod:`triage_app.media.video_frames`).
+or a video (:mod:`triage_app.media.video_frames`); an animated GIF/WebP/APNG stays an
+image and has its frames sampled as a video's (:mod:`triage_app.media.animation`).
 
 Shared by the workers' two readers: a folder's file (:mod:`.examine`) and a
 file inside a disk image or archive (:mod:`.examine_member`).
@@ -11,7 +12,7 @@ from collections.abc import Callable
 from typing import IO
 
 from triage_app.domain.records import FileRecord, ImageFacts
-from triage_app.media import image_decode, sniff
+from triage_app.media import animation, image_decode, sniff
 
 
 def describe(
@@ -28,7 +29,8 @@ def describe(
 
     ``data`` is the whole content when it was kept; otherwise ``trailing`` and
     ``decode_big`` read the file again (None: it cannot be, and is not decoded);
-    ``open_video`` reopens a video too big to keep, read-only (None: it is gone).
+    ``open_video`` reopens a video or animation too big to keep, read-only (None: it
+    is gone).
     """
     found = sniff.sniff(head)
     record.media_type, record.format = found.media_type, found.format
@@ -66,7 +68,29 @@ def describe(
         assert decode_big is not None
         facts = decode_big(found.format or "")
     _merge(record, facts)
+    if animation.is_animation(record.format, record.frames) and record.decode_status in (
+        image_decode.DECODED,
+        image_decode.PARTIAL,
+    ):
+        _describe_animation(record, data, open_video)
     return record
+
+
+def _describe_animation(
+    record: FileRecord, data: bytes | None, reopen: Callable[[], IO[bytes] | None] | None
+) -> None:
+    """Sample an animated GIF/WebP/APNG's frames as a video's (it stays an image)."""
+    fmt = record.format or ""
+    if data is not None:
+        facts = animation.analyse_animation(data, fmt)
+    else:
+        handle = reopen() if reopen is not None else None
+        if handle is None:
+            record.notes.append("animation not sampled: the file is gone or changed since hashed")
+            return
+        with handle:
+            facts = animation.analyse_animation(handle, fmt)
+    animation.merge_animation(record, facts)
 
 
 def _describe_video(

@@ -46,13 +46,16 @@ class VideoHit:
 
 
 def case_videos(case: CaseStore, items: Sequence[HashedItem]) -> dict[int, FrameArrays]:
-    """The sampled frames of the case's decoded videos, by item id."""
-    ids = [
-        i.id for i in items if i.media_type == "video" and i.decode_status in ("decoded", "partial")
-    ]
+    """The sampled frames of the case's decoded videos and animated images, by item id."""
+    ids = [i.id for i in items if i.decode_status in ("decoded", "partial") and _moving(i)]
     if not ids:
         return {}
     return {item_id: FrameArrays.of(f) for item_id, f in read_frames(case, ids).items()}
+
+
+def _moving(item: HashedItem) -> bool:
+    """A video, or an animated image (GIF, WebP, APNG: its frames were sampled like a video's)."""
+    return item.media_type == "video" or (item.media_type == "image" and (item.frames or 0) > 1)
 
 
 def _share(value: float) -> str:

@@ -27,7 +27,6 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import IO, Any, Final
 
-import numpy as np
 from PIL import Image
 
 from triage_app.domain.records import (
@@ -40,8 +39,8 @@ from triage_app.domain.records import (
 )
 from triage_app.media import perceptual
 from triage_app.media.bundle_keys import DHASH, PHASH
-from triage_app.media.imagehash_bits import hash_batch
-from triage_app.media.video_strip import POOL_SIZE, frame_strip, small_copy
+from triage_app.media.frame_hashing import hash_frame, picture, strip_copy
+from triage_app.media.video_strip import frame_strip, pool_add
 
 #: Video formats (as ``sniff`` names them) handed to PyAV.
 VIDEO_FORMATS: Final = frozenset(
@@ -61,9 +60,6 @@ MAX_SIDE: Final = 16384
 MAX_SAMPLES: Final = 3600
 #: At most this many packets are demuxed; more: partial (a decode loop ends here).
 MAX_PACKETS: Final = 2_000_000
-#: Frames are hashed reduced to this longest side (pixels): pHash and dHash come within a
-#: bit or two of imagehash's on the full frame, PDQ within a few, at a fraction of the cost.
-HASH_SIDE: Final = 256
 #: Wall-clock budget per video (seconds), below the worker pool's per-file timeout.
 TIME_BUDGET: Final = 20.0
 
@@ -95,11 +91,12 @@ class VideoFacts:
         return len(self.samples)
 
 
-class _LimitError(Exception):
+class SampleLimitError(Exception):
     """A limit was reached: what was sampled so far stands, marked partial."""
 
 
-def _one_line(exc: BaseException) -> str:
+def one_line(exc: BaseException) -> str:
+    """An exception as one line (FFmpeg's own words when it gives them)."""
     strerror = getattr(exc, "strerror", None)
     if isinstance(strerror, str) and strerror:
         return strerror[:300]  # FFmpeg's own words, without the errno and file name
@@ -107,57 +104,23 @@ def _one_line(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text[0] if text else 'no detail'}"[:300]
 
 
-def _seconds(value: int | None, base: Fraction | None) -> float | None:
+def pts_seconds(value: int | None, base: Fraction | None) -> float | None:
+    """A time stamp in seconds (None when there is none)."""
     if value is None or base is None:
         return None
     return float(value * base)
-
-
-def _picture(frame: Any) -> Image.Image:
-    """The frame in RGB, reduced by FFmpeg's area filter to ``HASH_SIDE`` at most."""
-    w, h = frame.width, frame.height
-    scale = HASH_SIDE / max(w, h)
-    if scale >= 1:
-        return frame.to_image()  # type: ignore[no-any-return]
-    size = max(1, round(w * scale)), max(1, round(h * scale))
-    small = frame.reformat(width=size[0], height=size[1], format="rgb24", interpolation="AREA")
-    return small.to_image()  # type: ignore[no-any-return]
-
-
-def _hash_frame(index: int, t: float, img: Image.Image) -> FrameHash:
-    """pHash and dHash as :func:`perceptual.compute_bundle` gives them (the whole-image
-    pair, from the same LANCZOS thumbnails imagehash makes), the ingest's low-information
-    test, and PDQ."""
-    from triage_app.media.pdq import pdq_hash
-
-    grey = img.convert("L")
-    a32, rows8, rows9 = (
-        np.asarray(grey.resize(size, Image.Resampling.LANCZOS), dtype=np.float64)
-        for size in ((32, 32), (9, 8), (8, 9))
-    )
-    ((phash, dhash, _vertical),) = hash_batch([(a32, rows8, rows9)])
-    low = min(grey.size) < perceptual.LOW_INFO_MIN_SIDE or a32.std() < perceptual.LOW_INFO_STD
-    pdq = pdq_hash(img)
-    return FrameHash(
-        index=index,
-        t=round(t, 3),
-        phash=phash,
-        dhash=dhash,
-        pdq=pdq.hex,
-        pdq_quality=pdq.quality,
-        low_information=bool(low),
-    )
 
 
 def _close(a: str, b: str) -> bool:
     return (int(a, 16) ^ int(b, 16)).bit_count() <= SAME_BITS
 
 
-class _Sampler:
-    """Collects the samples of one video stream within the limits."""
+class FrameSampler:
+    """Collects the samples of one video stream (or animation) within the limits."""
 
     def __init__(self, facts: VideoFacts, start: float, budget: float) -> None:
         self.facts = facts
+        self.budget = budget
         self.deadline = start + budget
         self.last_t: float | None = None
 
@@ -165,35 +128,43 @@ class _Sampler:
         return key or self.last_t is None or t >= self.last_t + STEP - 1e-3
 
     def take(self, frame: Any, t: float) -> None:
-        if time.monotonic() > self.deadline:
-            raise _LimitError(f"time budget of {TIME_BUDGET:g} s spent")
+        self.check_time()
+        self.take_picture(picture(frame), t)
+
+    def expired(self) -> bool:
+        """True once the time budget is spent."""
+        return time.monotonic() > self.deadline
+
+    def check_time(self) -> None:
+        if self.expired():
+            raise SampleLimitError(f"time budget of {self.budget:g} s spent")
+
+    def take_picture(self, img: Image.Image, t: float) -> None:
+        """Hash a frame already reduced to ``HASH_SIDE`` and keep it unless it repeats."""
         self.last_t = t
-        img = _picture(frame)
-        sample = _hash_frame(len(self.facts.samples), t, img)
+        sample = hash_frame(len(self.facts.samples), t, img)
         kept = self.facts.samples
         if kept and _close(kept[-1].phash, sample.phash):
             return
         if len(kept) >= MAX_SAMPLES:
-            raise _LimitError(f"more than {MAX_SAMPLES} frames to sample")
+            raise SampleLimitError(f"more than {MAX_SAMPLES} frames to sample")
         kept.append(sample)
         facts = self.facts
         if facts.picture is None or (facts.picture_low and not sample.low_information):
             facts.picture, facts.picture_low = img, sample.low_information
-        if sample.index % facts.strip_stride == 0:
-            facts.strip_pool.append(small_copy(img))
-            if len(facts.strip_pool) >= POOL_SIZE:
-                facts.strip_pool = facts.strip_pool[::2]
-                facts.strip_stride *= 2
+        facts.strip_stride = pool_add(
+            facts.strip_pool, facts.strip_stride, sample.index, lambda _index: strip_copy(img)
+        )
 
 
-def _decode_group(stream: Any, packets: list[Any], sampler: _Sampler, full: bool) -> None:
+def _decode_group(stream: Any, packets: list[Any], sampler: FrameSampler, full: bool) -> None:
     ctx = stream.codec_context
     # A long group is decoded without its non-reference frames (nothing depends on them).
     ctx.skip_frame = "NONREF" if full else "NONKEY"
     base = stream.time_base
     for packet in packets:
         for frame in ctx.decode(packet):
-            t = _seconds(frame.pts, base)
+            t = pts_seconds(frame.pts, base)
             if t is None:
                 continue
             if sampler.wanted(t, bool(frame.key_frame)):
@@ -210,14 +181,14 @@ def _group_span(packets: list[Any], base: Fraction, end_pts: int | None) -> floa
 
 
 def _sample(container: Any, stream: Any, facts: VideoFacts, started: float) -> None:
-    sampler = _Sampler(facts, started, TIME_BUDGET)
+    sampler = FrameSampler(facts, started, TIME_BUDGET)
     base = stream.time_base
     group: list[Any] = []
     count = 0
     for packet in container.demux(stream):
         count += 1
         if count > MAX_PACKETS:
-            raise _LimitError(f"more than {MAX_PACKETS} packets")
+            raise SampleLimitError(f"more than {MAX_PACKETS} packets")
         if packet.size == 0 and packet.pts is None:
             continue  # the demuxer's flush packet
         if packet.is_keyframe and group:
@@ -225,14 +196,14 @@ def _sample(container: Any, stream: Any, facts: VideoFacts, started: float) -> N
             _decode_group(stream, group, sampler, full=span > KEY_GAP)
             group = []
         if time.monotonic() > sampler.deadline:
-            raise _LimitError(f"time budget of {TIME_BUDGET:g} s spent")
+            raise SampleLimitError(f"time budget of {TIME_BUDGET:g} s spent")
         group.append(packet)
     if group:
         span = _group_span(group, base, None)
         _decode_group(stream, group, sampler, full=span > KEY_GAP)
     ctx = stream.codec_context
     for frame in ctx.decode(None):  # frames the decoder still holds
-        t = _seconds(frame.pts, base)
+        t = pts_seconds(frame.pts, base)
         if t is not None and sampler.wanted(t, bool(frame.key_frame)):
             sampler.take(frame, t)
 
@@ -244,7 +215,7 @@ def _describe_stream(container: Any, stream: Any, facts: VideoFacts) -> str | No
     facts.width, facts.height = stream.width or None, stream.height or None
     rate = stream.average_rate or stream.guessed_rate
     facts.fps = round(float(rate), 3) if rate else None
-    duration = _seconds(stream.duration, stream.time_base)
+    duration = pts_seconds(stream.duration, stream.time_base)
     if duration is None and container.duration is not None:
         duration = container.duration / 1_000_000
     facts.duration_s = round(duration, 3) if duration is not None else None
@@ -272,7 +243,7 @@ def analyse_video(source: bytes | IO[bytes], sniffed_format: str | None = None) 
     try:
         container = av.open(fp, mode="r", options={"probesize": "5000000"})
     except Exception as exc:  # PyAV raises many kinds (av.error.*, ValueError, OSError)
-        return VideoFacts(DECODE_FAILED, f"video not decoded: cannot open: {_one_line(exc)}")
+        return VideoFacts(DECODE_FAILED, f"video not decoded: cannot open: {one_line(exc)}")
     try:
         if not container.streams.video:
             return VideoFacts(NOT_DECODED, "video not decoded: no video stream")
@@ -286,16 +257,16 @@ def analyse_video(source: bytes | IO[bytes], sniffed_format: str | None = None) 
         stream.codec_context.options = {"skip_loop_filter": "all"}
         try:
             _sample(container, stream, facts, started)
-        except _LimitError as stop:
+        except SampleLimitError as stop:
             facts.decode_status = PARTIAL
             facts.reason = f"partial decode: {stop}; {facts.frames_sampled} frames sampled"
         except Exception as exc:  # damaged data mid-stream
             if not facts.samples:
                 facts.decode_status = DECODE_FAILED
-                facts.reason = f"video not decoded: {_one_line(exc)}"
+                facts.reason = f"video not decoded: {one_line(exc)}"
             else:
                 facts.decode_status = PARTIAL
-                facts.reason = (f"partial decode: {_one_line(exc)}; "
+                facts.reason = (f"partial decode: {one_line(exc)}; "
                                 f"{facts.frames_sampled} frames sampled before it")  # fmt: skip
     finally:
         container.close()

@@ -8,8 +8,8 @@ frame carries only a few cells of detail, like an image tile).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Final
+from collections.abc import Callable, Sequence
+from typing import Final, TypeVar
 
 from PIL import Image
 
@@ -21,12 +21,41 @@ STRIP_HEIGHT: Final = 96
 #: A small copy of at most this many samples is kept while a video is sampled.
 POOL_SIZE: Final = 48
 
+_T = TypeVar("_T")
+
 
 def pick(count: int, wanted: int = STRIP_FRAMES) -> list[int]:
     """Up to ``wanted`` indexes spread evenly over ``count`` (first and last included)."""
     if count <= wanted:
         return list(range(count))
     return sorted({round(i * (count - 1) / (wanted - 1)) for i in range(wanted)})
+
+
+def pool_add(pool: list[_T], stride: int, index: int, make: Callable[[int], _T]) -> int:
+    """Offer sample ``index`` to the strip's pool (``make(index)`` builds what is kept).
+
+    The pool keeps every ``stride``-th sample; when it fills, every other one is
+    dropped and the stride doubles. Returns the new stride.
+    """
+    if index % stride == 0:
+        pool.append(make(index))
+        if len(pool) >= POOL_SIZE:
+            del pool[1::2]
+            stride *= 2
+    return stride
+
+
+def strip_samples(count: int) -> list[int]:
+    """The indexes, among ``count`` kept samples, of a strip's frames, left to right.
+
+    The same pool (:func:`pool_add`) and choice (:func:`pick`) the ingest used, so
+    the frames of a stored strip are found again from the stored samples alone.
+    """
+    pool: list[int] = []
+    stride = 1
+    for index in range(count):
+        stride = pool_add(pool, stride, index, int)
+    return [pool[i] for i in pick(len(pool))]
 
 
 def small_copy(img: Image.Image, height: int = STRIP_HEIGHT) -> Image.Image:

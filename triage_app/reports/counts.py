@@ -21,6 +21,10 @@ unique counts can be smaller than the sum of the exhibits'.
 
 Every hashed file is in exactly one row, so the "all hashed files" row's
 ``files`` equals the exhibit's hashed count in the accounting line.
+
+Moving images also carry their total running time: the sum of the known
+durations of the cell's files (duplicates each time, as ``files`` counts them),
+and how many of them have no known duration.
 """
 
 from __future__ import annotations
@@ -71,14 +75,29 @@ class Countable:
     sha256: str | None
     media: str
     category: str | None
+    #: A video's running time in seconds (None: not a video, or not known).
+    duration_s: float | None = None
 
 
 @dataclass(slots=True)
 class Cell:
-    """Files and unique contents in one row and column."""
+    """Files and unique contents in one row and column, and the files' running time."""
 
     files: int = 0
     unique: int = 0
+    #: The total of the files' known durations (seconds; moving images only).
+    duration_s: float = 0.0
+    #: Moving images among ``files`` whose duration is not known.
+    no_duration: int = 0
+
+    def add_file(self, item: Countable) -> None:
+        """Count one file (and its duration, if it is a moving image)."""
+        self.files += 1
+        if item.media == MOVING:
+            if item.duration_s is None:
+                self.no_duration += 1
+            else:
+                self.duration_s += item.duration_s
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,8 +113,12 @@ class Row:
     @property
     def total(self) -> Cell:
         """All media together."""
+        cells = self.cells.values()
         return Cell(
-            sum(c.files for c in self.cells.values()), sum(c.unique for c in self.cells.values())
+            sum(c.files for c in cells),
+            sum(c.unique for c in cells),
+            sum(c.duration_s for c in cells),
+            sum(c.no_duration for c in cells),
         )
 
 
@@ -147,6 +170,12 @@ def row_order(scheme: Scheme) -> list[tuple[str, str, str, str]]:
     return rows
 
 
+def running_time(seconds: float) -> str:
+    """A running time as ``H:MM:SS`` (rounded to the second)."""
+    whole = round(seconds)
+    return f"{whole // 3600}:{whole % 3600 // 60:02d}:{whole % 60:02d}"
+
+
 def count(scope: str, items: Iterable[Countable], scheme: Scheme) -> CountTable:
     """Count ``items`` (hashed files of one scope) as described in the module docstring."""
     order = row_order(scheme)
@@ -157,10 +186,10 @@ def count(scope: str, items: Iterable[Countable], scheme: Scheme) -> CountTable:
         key = item.category if item.category is not None else NOT_GRADED
         if key not in cells:
             raise ValueError(f"item {item.item_id}: {key!r} is not a category of {scheme.id}")
-        cells[key][item.media].files += 1
+        cells[key][item.media].add_file(item)
         if key in indecent:
-            cells[INDECENT_TOTAL][item.media].files += 1
-        cells[ALL_FILES][item.media].files += 1
+            cells[INDECENT_TOTAL][item.media].add_file(item)
+        cells[ALL_FILES][item.media].add_file(item)
         content = item.sha256 if item.sha256 else f"item:{item.item_id}"
         by_content.setdefault(content, []).append(item)
     inconsistencies: list[Inconsistency] = []

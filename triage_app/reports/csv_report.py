@@ -15,7 +15,8 @@ Sections, in order:
     ``row`` (a category code, ``indecent_total``, ``not_graded`` or
     ``all_files``), ``label``, ``media`` (``still``, ``moving``, ``other`` or
     ``all``), ``files`` (every file, duplicates each time) and ``unique``
-    (distinct SHA-256). One row per exhibit x row x media, then the case.
+    (distinct SHA-256), ``duration_s`` (the files' total known running time, for
+    ``moving`` and ``all``). One row per exhibit x row x media, then the case.
 ``accounting``
     per exhibit and for the case: found, hashed, skipped, failed, balanced.
 ``hash_set``
@@ -26,7 +27,10 @@ Sections, in order:
     exhibit then item id: path (``\\xNN`` for bytes that are not UTF-8, with
     ``path_hex`` then holding the exact bytes), size, hashes, media, status,
     reason, category, grade source, examiner, time graded, EXIF date, and
-    ``changed_after_sign_off`` (``true`` when the grade changed after a sign-off).
+    ``changed_after_sign_off`` (``true`` when the grade changed after a sign-off),
+    ``duration_s`` (a video's running time), ``tags`` (``; `` between them),
+    ``notes`` and ``marked_frames`` (the examiners' notes and marked video frames,
+    each with who and when, `` | `` between them).
 ``after_sign_off``
     each grade change made after a sign-off covering the item: before and
     after, who, when, why, and the sign-off it followed.
@@ -45,24 +49,45 @@ from triage_app.reports.counts import (
     ALL_FILES,
     INDECENT_TOTAL,
     MEDIA,
+    MOVING,
     NOT_GRADED,
+    Cell,
     CountTable,
 )
-from triage_app.reports.model import ReportData
+from triage_app.reports.model import ReportData, ReportItem
 
 ROW_KEYS = {NOT_GRADED: "not_graded", INDECENT_TOTAL: "indecent_total", ALL_FILES: "all_files"}
 ITEM_COLUMNS = (
     "section", "exhibit", "item_id", "path", "path_hex", "entry_kind", "status", "reason",
     "size", "md5", "sha1", "sha256", "media", "format", "decode_status", "category",
     "category_label", "grade_source", "how_graded", "examiner", "graded_at", "exif_datetime",
-    "modified_utc", "match_kind", "match_set", "changed_after_sign_off",
+    "modified_utc", "match_kind", "match_set", "changed_after_sign_off", "duration_s", "tags",
+    "notes", "marked_frames",
 )  # fmt: skip
 AFTER_SIGN_OFF_COLUMNS = (
     "section", "item_id", "exhibit", "old_category", "old_source", "new_category", "new_source",
     "changed_by", "changed_at", "reason", "audit_seq", "signed_off", "signed_off_by",
     "signed_off_at", "sign_off_audit_seq",
 )  # fmt: skip
-SUMMARY_COLUMNS = ("section", "scope", "exhibit", "row", "label", "media", "files", "unique")
+SUMMARY_COLUMNS = (
+    "section", "scope", "exhibit", "row", "label", "media", "files", "unique", "duration_s",
+)  # fmt: skip
+
+
+def _running(cell: Cell, media: str) -> float | None:
+    """A summary row's ``duration_s``: the files' total known running time (moving
+    images, and "all"; empty for the other kinds)."""
+    return round(cell.duration_s, 3) if media in (MOVING, "all") else None
+
+
+def _annotations(i: ReportItem) -> list[object]:
+    """An item's ``tags``, ``notes`` and ``marked_frames`` cells."""
+    notes = [f"{n.text} ({n.examiner}, {n.at})" for n in i.examiner_notes]
+    frames = [
+        f"{f.seconds:.3f}s" + (f": {f.text}" if f.text else "") + f" ({f.examiner}, {f.at})"
+        for f in i.marked_frames
+    ]
+    return ["; ".join(i.tags) or None, " | ".join(notes) or None, " | ".join(frames) or None]
 
 
 def _summary_rows(table: CountTable, scope: str) -> list[list[object]]:
@@ -72,9 +97,11 @@ def _summary_rows(table: CountTable, scope: str) -> list[list[object]]:
         key = ROW_KEYS.get(row.key, row.key)
         for media in MEDIA:
             cell = row.cells[media]
-            rows.append(["summary", scope, exhibit, key, row.label, media, cell.files, cell.unique])
+            rows.append(["summary", scope, exhibit, key, row.label, media, cell.files,
+                         cell.unique, _running(cell, media)])  # fmt: skip
         total = row.total
-        rows.append(["summary", scope, exhibit, key, row.label, "all", total.files, total.unique])
+        rows.append(["summary", scope, exhibit, key, row.label, "all", total.files,
+                     total.unique, _running(total, "all")])  # fmt: skip
     return rows
 
 
@@ -130,7 +157,7 @@ def render_csv(data: ReportData) -> bytes:
                 i.category, i.category_label, i.grade_source,
                 i.how_graded if i.graded else None, i.examiner, i.graded_at, i.exif_datetime,
                 i.modified_utc, i.match_kind, i.match_set,
-                str(i.changed_after_sign_off).lower(),
+                str(i.changed_after_sign_off).lower(), i.duration_s, *_annotations(i),
             ]
         )  # fmt: skip
     w.writerow([])

@@ -126,10 +126,11 @@ def export_hash_list(session: CaseSession, out: Path, *, fmt: str = "csv") -> Ex
 
 
 def _video_frames(session: CaseSession, graded: GradedMediaList) -> dict[str, list[FrameHash]]:
-    """The sampled frames of each graded video, by SHA-256 (decoded in full or in part)."""
+    """The sampled frames of each graded video or animated image, by SHA-256 (items without
+    stored frames are left out by ``read_frames``)."""
     from triage_app.storage.video_frames_store import read_frames
 
-    wanted = {m.grade.id: m.sha256 for m in graded.media if m.media_type == "video"}
+    wanted = {m.grade.id: m.sha256 for m in graded.media if m.media_type in ("video", "image")}
     found = read_frames(session.store, list(wanted)) if wanted else {}
     return {wanted[item_id]: frames for item_id, frames in found.items()}
 

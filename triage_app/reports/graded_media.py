@@ -133,3 +133,32 @@ def provenance_note(data: ReportData, entry: GradedMedia) -> str:
         graded = sorted({c.category or "" for c in entry.copies if c.category})
         note += f"; copies graded differently ({', '.join(graded)}): most severe kept"
     return note
+
+
+def entry_tags(entry: GradedMedia) -> list[str]:
+    """The examiners' tags on any copy of an entry, each once whatever its case."""
+    seen: dict[str, str] = {}
+    for copy in entry.copies:
+        for tag in copy.tags:
+            seen.setdefault(tag.casefold(), tag)
+    return sorted(seen.values(), key=str.casefold)
+
+
+def annotation_note(entry: GradedMedia) -> str:
+    """The examiners' tags, notes and marked frames on the entry's copies, in one line
+    ("" when there are none): for the VICS comments."""
+    parts = []
+    tags = entry_tags(entry)
+    if tags:
+        parts.append(f"tags: {', '.join(tags)}")
+    several = len(entry.copies) > 1
+    for copy in entry.copies:
+        whose = f" (item {copy.id})" if several else ""
+        for n in copy.examiner_notes:
+            parts.append(
+                f"note{whose} by {n.examiner} at {n.at}: {' '.join((n.text or '').split())}"
+            )
+        for f in copy.marked_frames:
+            said = f": {' '.join(f.text.split())}" if f.text else ""
+            parts.append(f"marked frame{whose} at {f.seconds:.3f} s by {f.examiner}{said}")
+    return "; ".join(parts)

@@ -38,8 +38,10 @@ from triage_app.reports.report_data import (
     MatchRunInfo,
     ReportData,
     ReportItem,
+    ReportNote,
     SignOff,
 )
+from triage_app.review.annotations import ItemAnnotations, for_items
 from triage_app.storage import report_queries
 from triage_app.storage.qa_store import QaStore
 from triage_app.storage.review_store import CurrentGrade
@@ -77,7 +79,25 @@ def _utc_from_ns(ns: int | None) -> str | None:
     return datetime.fromtimestamp(ns / 1e9, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _item(item: StoredItem, grade: CurrentGrade | None, labels: dict[str, str]) -> ReportItem:
+def _annotated(notes: ItemAnnotations | None) -> dict[str, Any]:
+    """An item's tags, notes and marked frames as the report's fields."""
+    if notes is None:
+        return {}
+    return {
+        "tags": notes.tags,
+        "examiner_notes": tuple(ReportNote(n.text, n.examiner, n.at) for n in notes.notes),
+        "marked_frames": tuple(
+            ReportNote(f.text, f.examiner, f.at, f.seconds) for f in notes.frames
+        ),
+    }
+
+
+def _item(
+    item: StoredItem,
+    grade: CurrentGrade | None,
+    labels: dict[str, str],
+    notes: ItemAnnotations | None = None,
+) -> ReportItem:
     record, match = item.record, item.match
     path, path_hex = printable_path(record.path)
     category = grade.category if grade is not None else None
@@ -102,6 +122,7 @@ def _item(item: StoredItem, grade: CurrentGrade | None, labels: dict[str, str]) 
             match_set=match.hash_set if match else None,
             match_on=match.matched_on if match else None,
             match_distance=match.distance if match else None,
+            **_annotated(notes),
         )
     )
 
@@ -131,7 +152,10 @@ def _read(session: CaseSession) -> dict[str, Any]:
     summary = store.summary()
     labels = {c.code: c.label for c in session.scheme.categories}
     grades = review.grades()
-    items = tuple(_item(item, grades.get(item.id), labels) for item in store.iter_items())
+    notes = for_items(session)
+    items = tuple(
+        _item(item, grades.get(item.id), labels, notes.get(item.id)) for item in store.iter_items()
+    )
     exhibits = []
     for ex in report_queries.exhibits(store):
         runs = tuple(store.runs(ex.id))
@@ -245,7 +269,7 @@ def build_report_data(session: CaseSession, *, allow_incomplete: bool = False) -
         )
     items: tuple[ReportItem, ...] = read["items"]
     countable = [
-        Countable(i.id, i.exhibit, i.sha256, i.media, i.category)
+        Countable(i.id, i.exhibit, i.sha256, i.media, i.category, i.duration_s)
         for i in items
         if i.status == STATUS_HASHED
     ]

@@ -27,6 +27,16 @@ _NOT_DECODED = ("failed", "partial")
 
 
 @dataclass(frozen=True, slots=True)
+class ReportNote:
+    """An examiner's note on an item, or a marked frame of a video (``seconds``)."""
+
+    text: str | None
+    examiner: str
+    at: str
+    seconds: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class ReportItem:
     """One entry of an exhibit with its grade and match, as the report shows it."""
 
@@ -63,6 +73,12 @@ class ReportItem:
     match_distance: int | None
     #: The item's grade was changed after a sign-off that covered it (supervision).
     changed_after_sign_off: bool = False
+    #: A video's running time in seconds (None: not a video, or not known).
+    duration_s: float | None = None
+    #: The examiners' current tags, notes and marked frames (oldest first; frames by time).
+    tags: tuple[str, ...] = ()
+    examiner_notes: tuple[ReportNote, ...] = ()
+    marked_frames: tuple[ReportNote, ...] = ()
 
     @property
     def graded(self) -> bool:

@@ -3,7 +3,7 @@ summary of counts, integrity."""
 
 from __future__ import annotations
 
-from triage_app.reports.counts import MEDIA, MEDIA_LABELS, CountTable
+from triage_app.reports.counts import MEDIA, MEDIA_LABELS, MOVING, Cell, CountTable, running_time
 from triage_app.reports.html_blocks import (
     APPLICATION,
     Section,
@@ -111,6 +111,15 @@ def _accounting(*counts: int) -> list[str]:
     return [td(num(n), right=True) for n in counts]
 
 
+def _running(cell: Cell) -> str:
+    """Under a moving-images count: the files' total running time (and how many have
+    none known)."""
+    if not cell.files:
+        return ""
+    unknown = f"<br>{num(cell.no_duration)} unknown" if cell.no_duration else ""
+    return f'<br><span class="small">{running_time(cell.duration_s)}{unknown}</span>'
+
+
 def count_table(counts: CountTable) -> str:
     """One count table: a row per category, files and unique per kind of media."""
     head = (
@@ -129,7 +138,8 @@ def count_table(counts: CountTable) -> str:
         cells = [td(e(row.label))]
         for media in MEDIA:
             cell = row.cells[media]
-            cells += [td(num(cell.files), right=True), td(num(cell.unique), right=True)]
+            files = num(cell.files) + (_running(cell) if media == MOVING else "")
+            cells += [td(files, right=True), td(num(cell.unique), right=True)]
         total = row.total
         cells += [td(num(total.files), right=True), td(num(total.unique), right=True)]
         cls = {"subtotal": "sub", "total": "total"}.get(row.kind, "")
@@ -143,7 +153,9 @@ def counts_section(data: ReportData) -> Section:
         "<p>Counted per exhibit, then for the case. <b>Files</b>: every file found, so a "
         "duplicate counts each time it occurs. <b>Unique</b>: distinct contents by SHA-256, "
         "so a file found several times counts once. <b>Still images</b> are files of an "
-        "image format (including animated GIF); <b>moving images</b> are video files; "
+        "image format (including animated GIF); <b>moving images</b> are video files, "
+        "their file count given with their total running time (h:mm:ss; duplicates each "
+        "time they occur, like the count) and how many have no known running time; "
         "<b>other files</b> are everything else that was hashed. Prohibited "
         "non-photographic images and extreme pornography are separate offences and are "
         "not included in the indecent-image total. Every hashed file is in exactly one "

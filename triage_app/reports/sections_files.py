@@ -79,7 +79,8 @@ def listing_section(data: ReportData, thumbs: dict[int, str] | None) -> Section:
     listing = data.listing()
     body = [
         f"<p>{num(len(listing))} graded items, by exhibit, most severe category first. "
-        "Paths are inside the exhibit. Size in bytes. Times in UTC. "
+        "Paths are inside the exhibit, with the examiners' tags, notes and marked video "
+        "frames under them. Size in bytes (a video's running time under it). Times in UTC. "
         + (
             "Thumbnails are blurred and in greyscale on purpose. "
             if thumbs is not None
@@ -106,8 +107,8 @@ def listing_section(data: ReportData, thumbs: dict[int, str] | None) -> Section:
             cells = [
                 td(str(number), right=True),
                 td(str(item.id), right=True),
-                td(e(item.path) + _hex_note(item)),
-                td(num(item.size), right=True),
+                td(e(item.path) + _hex_note(item) + annotations_html(item)),
+                td(num(item.size) + _duration(item), right=True),
                 td(f"{e(item.md5)}<br>{e(item.sha1)}", mono=True),
                 td(f"<b>{e(item.category)}</b>"),
                 td(e(item.how_graded) + _after_sign_off_mark(item)),
@@ -121,6 +122,31 @@ def listing_section(data: ReportData, thumbs: dict[int, str] | None) -> Section:
             rows.append(tr(cells))
         body.append(grid(head, rows, widths, "listing", keep=False))  # rows of 2-3 lines
     return Section("Graded items", "".join(body), landscape=True)
+
+
+def _duration(item: ReportItem) -> str:
+    """Under a video's size: its running time in seconds."""
+    if item.duration_s is None:
+        return ""
+    return f'<br><span class="small">{item.duration_s:.1f} s</span>'
+
+
+def _lines(text: str | None) -> str:
+    """Escaped text whose new lines stay new lines."""
+    return "<br>".join(e(line) for line in (text or "").split("\n"))
+
+
+def annotations_html(item: ReportItem) -> str:
+    """Under a listed item's path: its tags, the examiners' notes and marked frames."""
+    out = []
+    if item.tags:
+        out.append(f"<b>Tags:</b> {e(', '.join(item.tags))}")
+    for n in item.examiner_notes:
+        out.append(f"<b>Note</b> ({e(n.examiner)}, {e(n.at)}): {_lines(n.text)}")
+    for f in item.marked_frames:
+        said = f": {_lines(f.text)}" if f.text else ""
+        out.append(f"<b>Frame {f.seconds:.3f} s</b> ({e(f.examiner)}, {e(f.at)}){said}")
+    return "".join(f'<br><span class="small">{line}</span>' for line in out)
 
 
 def _after_sign_off_mark(item: ReportItem) -> str:

@@ -4,7 +4,9 @@ One Case object whose ``Media`` holds one record per distinct graded content
 (see :mod:`triage_app.reports.graded_media` for what is included), each with:
 ``MD5``, ``SHA1``, ``Category``, ``MediaSize``, ``MimeType``,
 ``IsPrecategorized``/``PrecategorizationSource`` (true when the grade came
-from a hash list), ``Comments`` (where the grade came from), ``DateUpdated``
+from a hash list), ``Comments`` (where the grade came from, then the examiners'
+tags, notes and marked video frames on its copies), ``Tags`` (the examiners' tags,
+comma-separated; only when there are some), ``DateUpdated``
 (when it was graded), ``MediaFiles`` (every file in the case holding that
 content: ``FileName``, ``FilePath`` and ``MD5``) and ``AlternativeHashes``
 (``SHA256``, and ``pHash``/``dHash`` as 16 hex digits, as imagehash prints them;
@@ -35,7 +37,12 @@ from typing import Any
 from triage_app import __version__
 from triage_app.domain.records import FrameHash
 from triage_app.hashsets.frame_hashes import FRAME_HASHES, encode_frames
-from triage_app.reports.graded_media import GradedMediaList, provenance_note
+from triage_app.reports.graded_media import (
+    GradedMediaList,
+    annotation_note,
+    entry_tags,
+    provenance_note,
+)
 from triage_app.reports.model import ReportData
 
 APPLICATION_NAME = "triage-workstation"
@@ -110,7 +117,9 @@ def build_vics(
             "MimeType": _mime(entry.format, entry.media_type),
             "IsPrecategorized": entry.precategorised,
             "PrecategorizationSource": entry.grade.match_set if entry.precategorised else None,
-            "Comments": provenance_note(data, entry),
+            "Comments": "; ".join(
+                filter(None, [provenance_note(data, entry), annotation_note(entry)])
+            ),
             "DateUpdated": entry.grade.graded_at,
             "MediaFiles": [
                 {
@@ -123,6 +132,9 @@ def build_vics(
             ],
             "AlternativeHashes": alternatives,
         }
+        tags = entry_tags(entry)
+        if tags:
+            record["Tags"] = ", ".join(tags)
         media.append(record)
     case_id = uuid.uuid5(uuid.NAMESPACE_URL, f"triage-case:{data.reference}:{data.case_created_at}")
     return {

@@ -15,6 +15,7 @@ from typing import Any
 from triage_app.case.session import CaseSession
 from triage_app.config.schemes import Scheme
 from triage_app.domain.records import MatchRecord, StoredItem
+from triage_app.review.annotations import ItemAnnotations, for_item
 from triage_app.review.gallery_rows import GalleryRow
 from triage_app.storage.review_store import CurrentGrade
 
@@ -28,6 +29,8 @@ class ItemDetails:
     item: StoredItem
     grade: CurrentGrade | None
     history: list[dict[str, Any]] = field(default_factory=list)
+    #: The examiner's notes, tags and marked frames (None: not read).
+    annotations: ItemAnnotations | None = None
 
 
 def load_details(session: CaseSession, item_id: int) -> ItemDetails | None:
@@ -36,7 +39,12 @@ def load_details(session: CaseSession, item_id: int) -> ItemDetails | None:
     if item is None:
         return None
     grade = session.review.grades([item_id]).get(item_id)
-    return ItemDetails(item=item, grade=grade, history=session.review.history(item_id))
+    return ItemDetails(
+        item=item,
+        grade=grade,
+        history=session.review.history(item_id),
+        annotations=for_item(session, item_id),
+    )
 
 
 def _text(value: Any) -> str:
@@ -123,6 +131,11 @@ def detail_sections(details: ItemDetails, row: GalleryRow | None, scheme: Scheme
     ]
     if rec.frames:
         item_rows.append(("Frames", _text(rec.frames)))
+    if rec.duration_s is not None:
+        item_rows.append(("Duration", f"{rec.duration_s:.1f} s"))
+        fps = f"{rec.fps:.3g} fps" if rec.fps else "fps unknown"
+        item_rows.append(("Moving", f"{_text(rec.codec)}, {fps}, {_text(rec.frames_sampled)} "
+                          "frames sampled"))  # fmt: skip
     if rec.exif_datetime:
         item_rows.append(("EXIF time", _text(rec.exif_datetime)))
     if rec.camera_make or rec.camera_model:
@@ -164,4 +177,17 @@ def detail_sections(details: ItemDetails, row: GalleryRow | None, scheme: Scheme
             grade_rows.append(("Reason", g.reason))
         sections.append(("Grade", grade_rows))
     sections.append(("Grade history", history_lines(details.history) or [("-", "no changes")]))
+    if details.annotations is not None:
+        sections.append(("Notes and tags", annotation_lines(details.annotations)))
     return sections
+
+
+def annotation_lines(found: ItemAnnotations) -> list[tuple[str, str]]:
+    """The examiner's tags, notes and marked frames as label/value pairs."""
+    lines = [("Tags", ", ".join(found.tags) or "-")]
+    for note in found.notes:
+        lines.append((f"Note #{note.id}", f"{note.text} ({note.examiner}, {note.at[:16]})"))
+    for mark in found.frames:
+        said = f": {mark.text}" if mark.text else ""
+        lines.append((f"Frame {mark.seconds:.1f} s", f"marked by {mark.examiner}{said}"))
+    return lines

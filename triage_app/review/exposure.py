@@ -33,6 +33,10 @@ class RevealView:
     blurred: bool = False
     #: Why the original was not shown (the thumbnail was), if it was not.
     note: str | None = None
+    #: A video's frame shown (seconds from its start), when one frame was revealed.
+    frame_s: float | None = None
+    #: A muted playback: the video's seconds shown, from and to, and how many frames.
+    played: tuple[float, float, int] | None = None
 
     @property
     def size_px(self) -> int:
@@ -56,10 +60,16 @@ class RevealView:
             values["blurred"] = True
         if self.note:
             values["note"] = self.note
+        if self.frame_s is not None:
+            values["frame_s"] = round(self.frame_s, 3)
+        if self.played is not None:
+            start, end, frames = self.played
+            values.update(played_from_s=round(start, 3), played_to_s=round(end, 3),
+                          frames_shown=frames, sound="none")  # fmt: skip
         return values
 
 
-ORIGINAL, THUMBNAIL = "original", "thumbnail"
+ORIGINAL, THUMBNAIL, FRAME, PLAYBACK = "original", "thumbnail", "video frame", "muted playback"
 
 
 @dataclass(frozen=True, slots=True)

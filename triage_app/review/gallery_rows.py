@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from triage_app.case.session import CaseSession
+from triage_app.review.annotations import tags_by_item
 from triage_app.review.groups import group_sizes
 from triage_app.review.queue import needs_look
 
@@ -40,6 +41,21 @@ class GalleryRow:
     representative: bool
     #: The content's SHA-256: members of a group that share it are byte-identical copies.
     sha256: str | None = None
+    #: The other digests, for searching by hash prefix.
+    md5: str | None = None
+    sha1: str | None = None
+    #: The file's size in bytes and its modified time (ns since the epoch), when known.
+    size: int | None = None
+    mtime_ns: int | None = None
+    #: Frames sampled from a video or an animated image (its thumbnail is then a frame strip).
+    frames_sampled: int | None = None
+    #: The examiners' tags (``tag:`` in the search).
+    tags: tuple[str, ...] = ()
+
+    @property
+    def name(self) -> str:
+        """The file name: the path's last component (an archive's own entry keeps its ``!``)."""
+        return self.path.rstrip("/").rpartition("/")[2]
 
     @property
     def settled(self) -> bool:
@@ -57,6 +73,7 @@ def load_rows(session: CaseSession) -> list[GalleryRow]:
     grades = session.review.grades()
     clusters = session.review.clusters()
     sizes = group_sizes(clusters)
+    tags = tags_by_item(session)
     rows = []
     for item in session.store.iter_items():
         record, match = item.record, item.match
@@ -83,6 +100,12 @@ def load_rows(session: CaseSession) -> list[GalleryRow]:
                 cluster_size=sizes.get(cluster[0], 1) if cluster else 1,
                 representative=bool(cluster[2]) if cluster else True,
                 sha256=record.sha256,
+                md5=record.md5,
+                sha1=record.sha1,
+                size=record.size,
+                mtime_ns=record.mtime_ns,
+                frames_sampled=record.frames_sampled,
+                tags=tuple(tags.get(item.id, ())),
             )
         )
     return rows

@@ -7,6 +7,7 @@ rename or remove them.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from typing import Any
 
 from triage_app.domain.records import StoredItem
@@ -71,8 +72,11 @@ def item_to_json(
     grade: CurrentGrade | None = None,
     cluster: tuple[int, str, bool, int] | None = None,
     sizes: dict[int, int] | None = None,
+    annotations: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Shape a stored item for output."""
+    """Shape a stored item for output; ``annotations`` are its ``examiner_notes``,
+    ``tags`` and ``marked_frames`` (:meth:`~triage_app.review.annotations.ItemAnnotations.to_json`;
+    empty lists when None). ``notes`` stays what the ingest noted about the file."""
     record = item.record
     hashed = bool(record.phash)  # the tool versions matter only for perceptual hashes
     out: dict[str, Any] = {
@@ -85,6 +89,10 @@ def item_to_json(
         "match": item.match.as_json() if item.match is not None else None,
         "grade": grade_to_json(grade),
         "cluster": cluster_to_json(cluster, sizes or {}),
+        "examiner_notes": [],
+        "tags": [],
+        "marked_frames": [],
+        **(annotations or {}),
     }
     try:
         record.path.decode("utf-8")

@@ -1,4 +1,5 @@
-"""Items as the front ends list them: the public JSON shape, and an item's grade history."""
+"""Items as the front ends list them: the public JSON shape (with the examiners' notes,
+tags and marked frames), and an item's grade history."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from triage_app.case.session import CaseSession
+from triage_app.review.annotations import for_items
 from triage_app.review.groups import group_sizes
 from triage_app.review.item_json import item_to_json
 
@@ -19,8 +21,15 @@ def item_listing(session: CaseSession) -> Iterator[dict[str, Any]]:
     grades = session.review.grades()
     clusters = session.review.clusters()
     sizes = group_sizes(clusters)
+    notes = for_items(session)
     return (
-        item_to_json(item, grade=grades.get(item.id), cluster=clusters.get(item.id), sizes=sizes)
+        item_to_json(
+            item,
+            grade=grades.get(item.id),
+            cluster=clusters.get(item.id),
+            sizes=sizes,
+            annotations=notes[item.id].to_json() if item.id in notes else None,
+        )
         for item in session.store.iter_items()
     )
 

@@ -115,7 +115,7 @@ class Migrations:
             command.upgrade(self.config(conn), "head")
 
 
-CASE = Migrations(_HERE / "migrations", "triage_app.storage.models.all", "Base", head="0007")
+CASE = Migrations(_HERE / "migrations", "triage_app.storage.models.all", "Base", head="0008")
 LIBRARY = Migrations(
     _HERE / "library_migrations", "triage_app.storage.library_models", "LibraryBase", head="L0003"
 )

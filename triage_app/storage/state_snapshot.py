@@ -12,6 +12,7 @@ import os
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from triage_app.audit.annotation_state import AnnotationState, Removal
 from triage_app.audit.state import (
     AccountState,
     AnswerState,
@@ -21,6 +22,7 @@ from triage_app.audit.state import (
     Snapshot,
 )
 from triage_app.domain.accounts import account_label
+from triage_app.storage.annotation_store import annotation_rows
 from triage_app.storage.bindings import items_digest, matches_digest, source_digest
 from triage_app.storage.case_bound import CaseBound
 from triage_app.storage.models.accounts import User
@@ -96,6 +98,24 @@ def _supervision(
     return seconds, adjudications, sign_offs
 
 
+def _annotations(session: Session, labels: dict[int, str]) -> tuple[AnnotationState, ...]:
+    return tuple(
+        AnnotationState(
+            a.id,
+            a.item_id,
+            a.kind,
+            a.text,
+            a.frame_s,
+            a.user,
+            a.audit_seq,
+            Removal(a.removed_by or "", a.removed_reason, a.removed_audit_seq)
+            if a.removed_at is not None
+            else None,
+        )
+        for a in annotation_rows(session, labels)
+    )
+
+
 class StateSnapshots(CaseBound):
     """Reading what ``audit verify`` holds against the trail."""
 
@@ -130,4 +150,5 @@ class StateSnapshots(CaseBound):
                     for e in exhibits
                 },
                 matches=matches_digest(session),
+                annotations=_annotations(session, labels),
             )

@@ -90,5 +90,10 @@ def test_the_review_queue_count_equals_status_review_load(
     window = open_window(qtbot, case, tmp_path / "lib.db")
     assert window.panel.filter_key == "review" and window.panel.model is not None
     assert window.session is not None
-    assert window.panel.model.rowCount() == status(window.session)["review_load"]
+    load = status(window.session)["review_load"]
+    assert window.panel.model.rowCount() == load
+    label = window.panel.area.categories.open_label.text()
+    assert label.startswith(f"Review load {load:,} tiles · "), "the category bar agrees"
+    window.set_filter("all")
+    assert window.panel.area.categories.open_label.text() == label, "whatever the filter"
     window.close()

@@ -47,8 +47,9 @@ def test_thumbnails_load_lazily_off_the_gui_thread(qtbot: QtBot) -> None:
         with qtbot.waitSignal(loader.loaded):
             m.index(1).data(Role.ThumbnailRole)
         assert m.index(1).data(Role.NoThumbnailRole) is True
-        assert m.index(2).data(Role.ThumbnailRole) is None
+        assert m.index(2).data(Role.ThumbnailRole) is None  # a video's strip: loading
+        qtbot.waitUntil(lambda: loader.idle, timeout=10_000)
         assert fetched and not any(on_gui for _, on_gui in fetched)
-        assert {i for i, _ in fetched} == {1, 2}
+        assert {i for i, _ in fetched} == {1, 2, 3}, "a video's thumbnail is its frame strip"
     finally:
         loader.shutdown()

@@ -11,6 +11,7 @@ from gui.helpers import wait_writer
 from triage_app.demo import synthetic
 from triage_app.gui.dialogs.ingest_dialog import IngestDialog
 from triage_app.gui.window.main_window import MainWindow
+from triage_app.ingest.progress import RateMeter
 
 
 def _write_source(folder: Path, count: int) -> None:
@@ -67,3 +68,15 @@ def test_ingest_can_be_cancelled(qtbot: QtBot, window: MainWindow, tmp_path: Pat
     qtbot.waitUntil(lambda: not dialog.running, timeout=60_000)
     assert dialog.counts.text().startswith("cancelled")
     wait_writer(qtbot, window)
+
+
+def test_the_bar_is_busy_not_stuck_at_zero_while_the_workers_start(qtbot: QtBot) -> None:
+    dialog = IngestDialog()
+    qtbot.addWidget(dialog)
+    meter = RateMeter(40, 4_000_000)
+    dialog.show_progress(meter.snapshot("hashing", 0, 0))
+    assert (dialog.bar.minimum(), dialog.bar.maximum()) == (0, 0), "busy, not 0 %"
+    assert dialog.rate.text() == "Starting the worker processes…"
+    dialog.show_progress(meter.snapshot("hashing", 4, 400_000))
+    assert dialog.bar.maximum() == 1000 and dialog.bar.value() == 100
+    assert "Starting" not in dialog.rate.text()

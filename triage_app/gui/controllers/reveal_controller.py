@@ -25,12 +25,14 @@ from triage_app.gui.qt import QImage, QObject, QTimer, Signal
 from triage_app.gui.widgets.reveal_overlay import RevealOverlay
 from triage_app.gui.workers import JobQueue
 from triage_app.media.full_view import FullView
-from triage_app.review.exposure import ORIGINAL, THUMBNAIL, RevealView
+from triage_app.review.exposure import FRAME, ORIGINAL, THUMBNAIL, RevealView
 
 #: ``log(item_id, seconds, how, view)``
 RevealLog = Callable[[int, float, str, RevealView], None]
 #: Reads and decodes an item's original (runs on a worker thread).
 FullViewFetch = Callable[[int], FullView]
+#: Reads a video and decodes its frame nearest these seconds (runs on a worker thread).
+FrameViewFetch = Callable[[int, float], FullView]
 TIMED_OUT = "timed out"
 RELEASED = "released"
 FOCUS_LOST = "focus lost"
@@ -45,11 +47,13 @@ class RevealController(QObject):
         revealed(int): the item's image is now in the clear.
         concealed(int, float): it is blurred again after this many seconds.
         unavailable(int): there is no image to reveal for this item.
+        frame_failed(int, str): the video's frame could not be decoded, and why.
     """
 
     revealed = Signal(int)
     concealed = Signal(int, float)
     unavailable = Signal(int)
+    frame_failed = Signal(int, str)
 
     def __init__(
         self,
@@ -58,6 +62,7 @@ class RevealController(QObject):
         log: RevealLog,
         *,
         full_view: FullViewFetch | None = None,
+        frame_view: FrameViewFetch | None = None,
         jobs: JobQueue | None = None,
         limit_seconds: float = 10.0,
         size: int = 256,
@@ -68,6 +73,7 @@ class RevealController(QObject):
         self._overlay = overlay
         self._log = log
         self._full_view = full_view
+        self._frame_view = frame_view
         self._jobs = jobs
         self.limit_seconds = limit_seconds
         self.size = size
@@ -90,12 +96,16 @@ class RevealController(QObject):
         """Where the image is shown."""
         return self._overlay
 
-    def hold(self, item_id: int, how: str) -> None:
-        """Start revealing ``item_id`` (ending any other reveal first)."""
+    def hold(self, item_id: int, how: str, *, frame_s: float | None = None) -> None:
+        """Start revealing ``item_id`` (ending any other reveal first); ``frame_s``: one
+        frame of a video, the one nearest these seconds (never its sound, never played)."""
         if self._shown is not None:
             self.conceal(REPLACED)
         self._token += 1
         token = self._token
+        if frame_s is not None:
+            self._hold_frame(item_id, how, frame_s, token)
+            return
         if self._full_view is None or self._jobs is None:
             self._waiting = (item_id, how, token, "no original reader")
             self._loader.request_reveal(item_id)
@@ -112,6 +122,35 @@ class RevealController(QObject):
             lambda result: self._original_ready(token, result),
             lambda exc: self._original_failed(token, exc),
         )
+
+    def _hold_frame(self, item_id: int, how: str, frame_s: float, token: int) -> None:
+        """Decode one frame of a video from the evidence; no stored fallback (a strip
+        shown sharp would show several frames at once)."""
+        fetch, jobs = self._frame_view, self._jobs
+        if fetch is None or jobs is None:
+            self.unavailable.emit(item_id)
+            return
+        self._waiting = (item_id, how, token, None)
+
+        def job() -> tuple[QImage, int, int]:
+            view = fetch(item_id, frame_s)
+            return to_qimage(view.image), view.original_width, view.original_height
+
+        def ready(result: tuple[QImage, int, int]) -> None:
+            current = self._current(token)
+            if current is None:
+                return
+            image, width, height = result
+            self._waiting = None
+            caption = f"Item #{item_id} · frame at {frame_s:.1f} s · {width} x {height} · no sound"
+            self._show(current, image, caption, FRAME, (width, height), None, frame_s=frame_s)
+
+        def failed(exc: BaseException) -> None:
+            if self._current(token) is not None:
+                self._waiting = None
+                self.frame_failed.emit(item_id, str(exc) or type(exc).__name__)
+
+        jobs.submit(job, ready, failed)
 
     def release(self, how: str) -> None:
         """The key or button that started the reveal was released."""
@@ -138,6 +177,7 @@ class RevealController(QObject):
         view = RevealView(
             view.source, view.shown_width, view.shown_height, view.original_width,
             view.original_height, seen.max_zoom, seen.greyscale, seen.blurred, view.note,
+            view.frame_s, view.played,
         )  # fmt: skip
         self._log(item_id, seconds, f"{how}; {reason}", view)
         self.concealed.emit(item_id, seconds)
@@ -185,12 +225,14 @@ class RevealController(QObject):
         source: str,
         original: tuple[int, int] | None,
         note: str | None,
+        *,
+        frame_s: float | None = None,
     ) -> None:
         limit_ms = round(self.limit_seconds * 1000)
         cap = self.size if source == THUMBNAIL else 0
         shown = self._overlay.show_image(image, caption, limit_ms, cap=cap)
         ow, oh = original if original is not None else (None, None)
-        view = RevealView(source, shown.width, shown.height, ow, oh, note=note)
+        view = RevealView(source, shown.width, shown.height, ow, oh, note=note, frame_s=frame_s)
         self._shown = (current[0], current[1], time.monotonic(), view)
         self._timer.start(limit_ms)
         self.revealed.emit(current[0])

@@ -204,13 +204,17 @@ class IngestDialog(QDialog):
 
     @Slot(object)
     def show_progress(self, p: Progress) -> None:
-        """Show a progress snapshot (a busy bar while the folder is still being walked)."""
-        if p.phase == "walking" or (not p.files_total and p.phase == "hashing"):
+        """Show a progress snapshot (a busy bar while the folder is walked and the workers
+        start: nothing is done yet, and a bar standing at 0 would look stuck)."""
+        starting = p.phase == "hashing" and p.files_done == 0 and not p.bytes_done
+        if p.phase == "walking" or starting or (not p.files_total and p.phase == "hashing"):
             self.bar.setRange(0, 0)
         else:
             self.bar.setRange(0, 1000)
             self.bar.setValue(round(p.fraction * 1000))
         counts, rate = progress_text(p)
+        if starting and p.files_total:
+            rate = "Starting the worker processes…"
         self.counts.setText(counts)
         self.rate.setText(rate)
 

@@ -11,7 +11,7 @@ position survive grading.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from enum import IntEnum
 from typing import Any
 
@@ -46,10 +46,20 @@ class Role(IntEnum):
     ThumbnailRole = Qt.ItemDataRole.UserRole + 8
     TileRole = Qt.ItemDataRole.UserRole + 9
     NoThumbnailRole = Qt.ItemDataRole.UserRole + 10
+    #: A video tile's chosen frame of its strip: (index, frames in the strip), or None.
+    FrameRole = Qt.ItemDataRole.UserRole + 11
 
 
 def _everything(_row: GalleryRow) -> bool:
     return True
+
+
+def _item_order(row: GalleryRow) -> Any:
+    return row.item_id
+
+
+#: The order of the tiles: a comparable key per row (ties are broken by item id).
+Order = Callable[[GalleryRow], Any]
 
 
 class GalleryModel(QAbstractListModel):
@@ -69,6 +79,9 @@ class GalleryModel(QAbstractListModel):
         self._groups: dict[int, list[GalleryRow]] = {}
         self._visible: list[GalleryRow] = []
         self._ids: list[int] = []
+        self._keys: list[tuple[Any, int]] = []
+        self._order: Order = _item_order
+        self._frames: dict[int, tuple[int, int]] = {}
         self._predicate: Filter = _everything
         self._collapse = True
         if loader is not None:
@@ -131,6 +144,8 @@ class GalleryModel(QAbstractListModel):
             return tile_facts(row, self._scheme)
         if role == Role.ThumbnailRole:
             return self._thumbnail(row)
+        if role == Role.FrameRole:
+            return self._frames.get(row.item_id)
         if role == Role.NoThumbnailRole:
             return self._loader is None or self._loader.has_no_thumbnail(row.item_id)
         return None
@@ -157,9 +172,23 @@ class GalleryModel(QAbstractListModel):
         self._rebuild()
         self.endResetModel()
 
+    def set_order(self, order: Order | None) -> None:
+        """Show the tiles in ``order`` (None: item id); resets the model."""
+        self.beginResetModel()
+        self._order = order or _item_order
+        self._rebuild()
+        self.endResetModel()
+
+    def _key(self, row: GalleryRow) -> tuple[Any, int]:
+        return (self._order(row), row.item_id)
+
     def _rebuild(self) -> None:
-        self._visible = visible_rows(self._all, self._predicate, collapse=self._collapse)
-        self._ids = [r.item_id for r in self._visible]
+        rows = visible_rows(self._all, self._predicate, collapse=self._collapse)
+        if self._order is not _item_order:
+            rows.sort(key=self._key)
+        self._visible = rows
+        self._ids = [r.item_id for r in rows]
+        self._keys = [self._key(r) for r in rows]
 
     @property
     def collapse(self) -> bool:
@@ -177,7 +206,10 @@ class GalleryModel(QAbstractListModel):
 
     def row_of(self, item_id: int) -> int:
         """The model row showing ``item_id``, or -1."""
-        pos = bisect.bisect_left(self._ids, item_id)
+        row = self._by_id.get(item_id)
+        if row is None:
+            return -1
+        pos = bisect.bisect_left(self._keys, self._key(row))
         return pos if pos < len(self._ids) and self._ids[pos] == item_id else -1
 
     def gallery_row(self, item_id: int) -> GalleryRow | None:
@@ -217,6 +249,7 @@ class GalleryModel(QAbstractListModel):
                     self.beginRemoveRows(QModelIndex(), pos, pos)
                     del self._visible[pos]
                     del self._ids[pos]
+                    del self._keys[pos]
                     self.endRemoveRows()
             if wanted is None:
                 continue
@@ -225,11 +258,24 @@ class GalleryModel(QAbstractListModel):
                 index = self.index(pos)
                 self.dataChanged.emit(index, index)
             else:
-                pos = bisect.bisect_left(self._ids, wanted.item_id)
+                key = self._key(wanted)
+                pos = bisect.bisect_left(self._keys, key)
                 self.beginInsertRows(QModelIndex(), pos, pos)
                 self._visible.insert(pos, wanted)
                 self._ids.insert(pos, wanted.item_id)
+                self._keys.insert(pos, key)
                 self.endInsertRows()
+
+    def set_frame(self, item_id: int, index: int, frames: int) -> None:
+        """Mark frame ``index`` of ``frames`` in a video tile's strip as the one to reveal."""
+        self._frames[item_id] = (index, frames)
+        pos = self.row_of(item_id)
+        if pos >= 0:
+            self.dataChanged.emit(self.index(pos), self.index(pos), [Role.FrameRole])
+
+    def frame_of(self, item_id: int) -> tuple[int, int] | None:
+        """The chosen frame of a video tile's strip (index, frames), if one was chosen."""
+        return self._frames.get(item_id)
 
     # -- thumbnails -------------------------------------------------------------
 

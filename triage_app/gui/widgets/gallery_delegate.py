@@ -9,6 +9,7 @@ videos (never played), undecodable files and other files.
 from __future__ import annotations
 
 from collections import OrderedDict
+from functools import lru_cache
 
 from triage_app.gui.models.gallery_model import Role
 from triage_app.gui.qt import (
@@ -31,6 +32,8 @@ from triage_app.gui.qt import (
     Qt,
     QWidget,
 )
+from triage_app.media.video_strip import strip_samples
+from triage_app.review.gallery_rows import GalleryRow
 from triage_app.review.tiles import FAILED, IMAGE, VIDEO, TileFacts
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -43,11 +46,49 @@ CANVAS = QColor("#23262b")
 PLACEHOLDER = QColor("#33373d")
 PLACEHOLDER_TEXT = QColor("#9aa0a6")
 SELECTED = QColor("#4a90d9")
+FRAME_MARK = QColor("#ffca28")
 MATCH_COLOURS = {
     "exact": QColor("#1565c0"),
     "near": QColor("#b26a00"),
     "ignorable": QColor("#2e7d32"),
 }
+
+
+def strip_frames(row: GalleryRow) -> int:
+    """Frames in the strip that is ``row``'s thumbnail (0: its thumbnail is a picture)."""
+    sampled = row.frames_sampled or 0
+    if (row.media_type == "video" and sampled) or (row.media_type == "image" and sampled > 1):
+        return _strip_count(sampled)
+    return 0
+
+
+@lru_cache(maxsize=256)
+def _strip_count(sampled: int) -> int:
+    """How many of ``sampled`` frames the ingest put in the strip (the same rule)."""
+    return len(strip_samples(sampled))
+
+
+def sheet_cells(width: int, height: int, frames: int, strip_w: int, strip_h: int) -> list[QRect]:
+    """Cells of a contact sheet of ``frames`` strip frames in a ``width`` x ``height`` tile:
+    as many columns as make the frames largest, each frame's aspect kept, centred."""
+    frame_w = max(1.0, strip_w / max(1, frames))
+    aspect = frame_w / max(1, strip_h)
+    best: tuple[float, int, int] = (0.0, 1, frames)
+    for cols in range(1, frames + 1):
+        rows = -(-frames // cols)
+        scale = min(width / cols / aspect, height / rows)
+        if scale > best[0]:
+            best = (scale, cols, rows)
+    cell_h, cols, rows = best
+    cell_w = cell_h * aspect
+    x0 = (width - cols * cell_w) / 2
+    y0 = (height - rows * cell_h) / 2
+    gap = 1
+    return [
+        QRect(round(x0 + (k % cols) * cell_w) + gap, round(y0 + (k // cols) * cell_h) + gap,
+              max(1, round(cell_w) - 2 * gap), max(1, round(cell_h) - 2 * gap))
+        for k in range(frames)
+    ]  # fmt: skip
 
 
 class GalleryDelegate(QStyledItemDelegate):
@@ -103,7 +144,9 @@ class GalleryDelegate(QStyledItemDelegate):
         if selected:
             painter.fillRect(cell.adjusted(2, 2, -2, -2), SELECTED.darker(170))
         painter.fillRect(pic, CANVAS)
-        if facts.kind == IMAGE:
+        row: GalleryRow | None = index.data(Role.RowRole)
+        strip_of = strip_frames(row) if row is not None else 0
+        if facts.kind == IMAGE and not strip_of:
             image: QImage | None = index.data(Role.ThumbnailRole)
             if image is not None and not image.isNull():
                 self._draw_picture(painter, pic, int(index.data(Role.ItemIdRole)), image)
@@ -111,12 +154,20 @@ class GalleryDelegate(QStyledItemDelegate):
                 self._placeholder(painter, pic, "no preview")
             else:
                 self._placeholder(painter, pic, "loading…", loading=True)
-        elif facts.kind == VIDEO:
+        elif facts.kind in (VIDEO, IMAGE):
             strip: QImage | None = index.data(Role.ThumbnailRole)  # blurred frame strip
             if strip is not None and not strip.isNull():
-                self._draw_picture(painter, pic, int(index.data(Role.ItemIdRole)), strip)
-            else:
+                item_id = int(index.data(Role.ItemIdRole))
+                cells = self._draw_sheet(painter, pic, item_id, strip, strip_of)
+                chosen: tuple[int, int] | None = index.data(Role.FrameRole)
+                if chosen is not None and 0 <= chosen[0] < len(cells):
+                    painter.setPen(QPen(FRAME_MARK, 2))
+                    painter.setBrush(Qt.BrushStyle.NoBrush)
+                    painter.drawRect(cells[chosen[0]].adjusted(0, 0, -1, -1))
+            elif facts.kind == VIDEO:
                 self._video_placeholder(painter, pic)
+            else:
+                self._placeholder(painter, pic, "loading…", loading=True)
         elif facts.kind == FAILED:
             self._placeholder(painter, pic, "not decodable")
         else:
@@ -133,7 +184,32 @@ class GalleryDelegate(QStyledItemDelegate):
             painter.drawRoundedRect(QRectF(cell.adjusted(2, 2, -2, -2)), 4, 4)
         painter.restore()
 
-    def _draw_picture(self, painter: QPainter, pic: QRect, item_id: int, image: QImage) -> None:
+    def _draw_sheet(
+        self, painter: QPainter, pic: QRect, item_id: int, strip: QImage, frames: int
+    ) -> list[QRect]:
+        """Lay a frame strip out as a contact sheet in the tile; return each frame's cell."""
+        key = (item_id, -self._tile, strip.cacheKey())
+        layout = sheet_cells(pic.width(), pic.height(), frames, strip.width(), strip.height())
+        pixmap = self._pixmaps.get(key)
+        if pixmap is None:
+            pixmap = QPixmap(pic.size())
+            pixmap.fill(CANVAS)
+            sheet = QPainter(pixmap)
+            sheet.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
+            width = strip.width() / frames
+            for k, cell in enumerate(layout):
+                source = QRectF(k * width, 0, width, strip.height())
+                sheet.drawImage(QRectF(cell), strip, source)
+            sheet.end()
+            self._pixmaps[key] = pixmap
+            while len(self._pixmaps) > PIXMAP_CACHE:
+                self._pixmaps.popitem(last=False)
+        else:
+            self._pixmaps.move_to_end(key)
+        painter.drawPixmap(pic.topLeft(), pixmap)
+        return [cell.translated(pic.topLeft()) for cell in layout]
+
+    def _draw_picture(self, painter: QPainter, pic: QRect, item_id: int, image: QImage) -> QRect:
         key = (item_id, self._tile, image.cacheKey())
         pixmap = self._pixmaps.get(key)
         if pixmap is None:
@@ -150,6 +226,7 @@ class GalleryDelegate(QStyledItemDelegate):
         x = pic.x() + (pic.width() - pixmap.width()) // 2
         y = pic.y() + (pic.height() - pixmap.height()) // 2
         painter.drawPixmap(x, y, pixmap)
+        return QRect(x, y, pixmap.width(), pixmap.height())
 
     def _placeholder(self, painter: QPainter, pic: QRect, text: str, loading: bool = False) -> None:
         painter.fillRect(pic.adjusted(4, 4, -4, -4), PLACEHOLDER)

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from triage_app.case.session import CaseSession
 from triage_app.config.viewer_settings import ViewerSettings
+from triage_app.gui.controllers.detail_loader import DetailLoader
+from triage_app.gui.controllers.group_browser import GroupBrowser
 from triage_app.gui.controllers.reveal_controller import (
     CLOSED,
     FOCUS_LOST,
@@ -19,45 +21,28 @@ from triage_app.gui.controllers.reveal_controller import (
 )
 from triage_app.gui.controllers.reveal_input import RevealInput
 from triage_app.gui.controllers.thumbnail_loader import ThumbnailLoader
-from triage_app.gui.models.gallery_model import GalleryModel, Role
+from triage_app.gui.controllers.video_tiles import VideoTiles
+from triage_app.gui.models.gallery_model import GalleryModel, Order, Role
 from triage_app.gui.qt import (
+    QAbstractItemView,
     QItemSelection,
     QModelIndex,
-    QResizeEvent,
     QSplitter,
     Qt,
-    QTimer,
-    QVBoxLayout,
     QWidget,
     Signal,
 )
+from triage_app.gui.widgets.category_bar import category_counts
 from triage_app.gui.widgets.detail_pane import DetailPane
+from triage_app.gui.widgets.gallery_area import GalleryArea
 from triage_app.gui.widgets.gallery_delegate import GalleryDelegate
 from triage_app.gui.widgets.gallery_view import GalleryView
-from triage_app.gui.widgets.reveal_overlay import RevealOverlay
 from triage_app.gui.workers import JobQueue
-from triage_app.review.details import ItemDetails, detail_sections, load_details
 from triage_app.review.filters import REVIEW, GalleryFilter, standard_filters
-from triage_app.review.gallery_rows import GalleryRow, load_rows
-from triage_app.review.originals import load_full_view
+from triage_app.review.gallery_rows import Filter, GalleryRow, load_rows
+from triage_app.review.originals import load_frame_view, load_full_view
 
-DETAIL_DELAY_MS = 80
-
-
-class _GalleryArea(QWidget):
-    """Holds the grid and keeps the reveal overlay over all of it."""
-
-    def __init__(self, view: GalleryView, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(view)
-        self.overlay = RevealOverlay(self)
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        """Keep the overlay the size of the gallery."""
-        self.overlay.setGeometry(self.rect())
-        super().resizeEvent(event)
+MENU_REVEAL = "menu"
 
 
 class GalleryPanel(QSplitter):
@@ -69,6 +54,7 @@ class GalleryPanel(QSplitter):
         counts_changed(int, int): tiles shown, items in the case.
         selection_changed(int): number of selected tiles.
         message(str): something to say in the status bar.
+        looks_changed(list): (row, +1 or -1) for items that now need a look, or no longer.
     """
 
     rows_loaded = Signal(int)
@@ -76,13 +62,14 @@ class GalleryPanel(QSplitter):
     counts_changed = Signal(int, int)
     selection_changed = Signal(int)
     message = Signal(str)
+    looks_changed = Signal(list)
 
     def __init__(self, settings: ViewerSettings, parent: QWidget | None = None) -> None:
         super().__init__(Qt.Orientation.Horizontal, parent)
         self.settings = settings
         self.delegate = GalleryDelegate(settings.tile_size)
         self.view = GalleryView(self.delegate)
-        self.area = _GalleryArea(self.view)
+        self.area = GalleryArea(self.view)
         self.detail = DetailPane()
         self.addWidget(self.area)
         self.addWidget(self.detail)
@@ -98,13 +85,16 @@ class GalleryPanel(QSplitter):
         self.reveal_input = RevealInput(self.area.overlay, self)
         self.view.installEventFilter(self.reveal_input)
         self.view.viewport().installEventFilter(self.reveal_input)
+        self.area.compare.installEventFilter(self.reveal_input)
         self.filters: list[GalleryFilter] = []
         self.filter_key = REVIEW
-        self._detail_token = 0
-        self._detail_timer = QTimer(self)
-        self._detail_timer.setSingleShot(True)
-        self._detail_timer.setInterval(DETAIL_DELAY_MS)
-        self._detail_timer.timeout.connect(self._load_detail)
+        #: Further tests every filter must pass (search text, folder), by name.
+        self.narrowing: dict[str, Filter] = {}
+        #: The duplicate group whose members the grid shows, if one is open.
+        self.group: int | None = None
+        self.groups = GroupBrowser(self, self)
+        self.videos = VideoTiles(self, self)
+        self.details = DetailLoader(self.detail, self._detail_target, self)
         self.view.reveal_held.connect(self._reveal_held)
         self.view.reveal_released.connect(self._reveal_released)
         self.view.focus_lost.connect(self._focus_lost)
@@ -125,7 +115,10 @@ class GalleryPanel(QSplitter):
         )
         self.model = GalleryModel(session.scheme, self.loader, self)
         self.view.setModel(self.model)
-        self.view.set_grading_keys({c.key for c in session.scheme.categories})
+        keys = {c.key for c in session.scheme.categories}
+        self.view.set_grading_keys(keys)
+        self.area.compare.set_grading_keys(keys)
+        self.area.categories.set_scheme(session.scheme)
         selection = self.view.selectionModel()
         selection.currentChanged.connect(self._current_changed)
         selection.selectionChanged.connect(self._selection_changed)
@@ -138,6 +131,7 @@ class GalleryPanel(QSplitter):
             self.area.overlay,
             reveal_log,
             full_view=lambda item: load_full_view(session, item),
+            frame_view=lambda item, seconds: load_frame_view(session, item, seconds),
             jobs=self.originals,
             limit_seconds=self.settings.reveal_seconds,
             size=self.settings.reveal_size,
@@ -146,12 +140,17 @@ class GalleryPanel(QSplitter):
         self.reveal.unavailable.connect(
             lambda item: self.message.emit(f"Item #{item} has no picture to reveal")
         )
+        self.reveal.frame_failed.connect(
+            lambda item, why: self.message.emit(f"Item #{item}: frame not shown: {why}")
+        )
+        self.videos.attach(session, reveal_log, self.settings.reveal_seconds)
         self.filters = standard_filters(session.scheme, [])
         self.detail.show_message("Loading the case…")
         self.reload()
 
     def detach(self) -> None:
         """Blur, stop the case's threads (waiting for them) and clear the gallery."""
+        self.videos.forget()
         if self.reveal is not None:
             self.reveal.cancel(CLOSED)
             self.reveal.deleteLater()
@@ -176,6 +175,9 @@ class GalleryPanel(QSplitter):
             self.model.deleteLater()
             self.model = None
         self.session = None
+        self.groups.close()
+        self.narrowing = {}
+        self.area.categories.set_scheme(None)
         self.detail.show_message("No case open.")
 
     def reload(self) -> None:
@@ -214,19 +216,72 @@ class GalleryPanel(QSplitter):
         self.filter_key = key
         self._apply_filter()
 
+    def set_narrowing(self, name: str, predicate: Filter | None) -> None:
+        """Narrow every filter further (``name``: "search", "folder"; None lifts it)."""
+        if predicate is None:
+            self.narrowing.pop(name, None)
+        else:
+            self.narrowing[name] = predicate
+        self._apply_filter()
+
+    def set_order(self, order: Order | None) -> None:
+        """Order the tiles by ``order`` (None: item id), keeping the current tile."""
+        if self.model is None:
+            return
+        current = self.current_item()
+        self.model.set_order(order)
+        self._restore_current(current)
+
+    def _predicate(self) -> tuple[Filter, bool]:
+        """What the grid shows now: an open group's members, or the filter narrowed."""
+        if self.group is not None:
+            group = self.group
+            return (lambda row: row.cluster == group), False
+        flt = self.current_filter()
+        tests = [flt.predicate, *self.narrowing.values()]
+        collapse = self.settings.collapse_groups and flt.collapse_default
+        if len(tests) == 1:
+            return flt.predicate, collapse
+        return (lambda row: all(test(row) for test in tests)), collapse
+
+    def say(self, text: str) -> None:
+        """Say ``text`` in the status bar (the ``message`` signal)."""
+        self.message.emit(text)
+
+    def refilter(self) -> None:
+        """Apply the filter (and any open group or narrowing) again."""
+        self._apply_filter()
+
     def _apply_filter(self) -> None:
         if self.model is None or not self.filters:
             return
-        flt = self.current_filter()
+        current = self.current_item()
         if self.loader is not None:
             self.loader.forget_pending()
-        collapse = self.settings.collapse_groups and flt.collapse_default
-        self.model.set_filter(flt.predicate, collapse=collapse)
-        if self.model.rowCount():
-            self.view.setCurrentIndex(self.model.index(0))
-            self.view.scrollToTop()
+        predicate, collapse = self._predicate()
+        self.model.set_filter(predicate, collapse=collapse)
+        if not self._restore_current(current):
+            what = f"group #{self.group}" if self.group else self.current_filter().label.lower()
+            self.detail.show_message(f"Nothing in {what}.")
+        self.groups.filter_applied()
+
+    def _restore_current(self, item: int | None) -> bool:
+        """Make ``item`` (or its group's tile) current again, else the first tile."""
+        model = self.model
+        if model is None or not model.rowCount():
+            return False
+        pos = model.row_of(item) if item is not None else -1
+        row = model.gallery_row(item) if item is not None else None
+        if pos < 0 and row is not None and row.cluster is not None:
+            shown = [model.row_of(m.item_id) for m in model.group_members(row)]
+            pos = max(shown, default=-1)
+        index = model.index(max(pos, 0))
+        self.view.setCurrentIndex(index)
+        if pos >= 0:
+            self.view.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
         else:
-            self.detail.show_message(f"Nothing in {flt.label.lower()}.")
+            self.view.scrollToTop()
+        return True
 
     def apply_settings(self, settings: ViewerSettings) -> None:
         """Use new viewer settings (tile size, blur, reveal limits, collapsing)."""
@@ -243,6 +298,8 @@ class GalleryPanel(QSplitter):
         if self.reveal is not None:
             self.reveal.limit_seconds = settings.reveal_seconds
             self.reveal.size = settings.reveal_size
+        if self.videos.playback is not None:
+            self.videos.playback.limit_seconds = settings.reveal_seconds
         if settings.collapse_groups != old.collapse_groups:
             self._apply_filter()
 
@@ -255,6 +312,9 @@ class GalleryPanel(QSplitter):
 
     def selected_rows(self) -> list[GalleryRow]:
         """Rows of the selected tiles (the current tile when nothing is selected)."""
+        if self.area.comparing:
+            active = self.area.compare.active_row
+            return [active] if active is not None else []
         indexes = self.view.selectionModel().selectedIndexes() if self.model else []
         if not indexes and self.view.currentIndex().isValid():
             indexes = [self.view.currentIndex()]
@@ -266,17 +326,27 @@ class GalleryPanel(QSplitter):
         if self.model is None:
             return
         row = self.view.currentIndex().row()
-        self.model.update_grades(grades)
+        model = self.model
+        before = {i: r.needs_look for i in grades if (r := model.gallery_row(i)) is not None}
+        model.update_grades(grades)
+        turned = [(r, 1 if r.needs_look else -1) for i, was in before.items()
+                  if (r := model.gallery_row(i)) is not None and r.needs_look != was]  # fmt: skip
+        if turned:
+            self.looks_changed.emit(turned)
+        self.groups.grades_changed(grades)
+        self._emit_counts()
         if not self.view.currentIndex().isValid() or not self.view.selectionModel().hasSelection():
             count = self.model.rowCount()
             if count:
                 self.view.setCurrentIndex(self.model.index(min(max(row, 0), count - 1)))
-        self._detail_timer.start()
+        self.details.schedule()
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if self.reveal is not None:
             self.reveal.cancel("moved to another tile")
-        self._detail_timer.start()
+        self.videos.stop("moved to another tile")
+        self.videos.prepare(current.data(Role.RowRole) if current.isValid() else None)
+        self.details.schedule()
 
     def _selection_changed(self, _sel: QItemSelection, _desel: QItemSelection) -> None:
         self.selection_changed.emit(len(self.view.selectionModel().selectedIndexes()))
@@ -284,27 +354,22 @@ class GalleryPanel(QSplitter):
     def _emit_counts(self) -> None:
         if self.model is not None:
             self.counts_changed.emit(self.model.rowCount(), self.model.total)
+            self.area.categories.set_counts(*category_counts(self.model.all_rows()))
 
-    def _load_detail(self) -> None:
+    def refresh_details(self) -> None:
+        """Read the current item's details again (after a note, say)."""
+        self.details.schedule()
+
+    def _detail_target(self) -> tuple[CaseSession, JobQueue, int, GalleryRow | None] | None:
         item = self.current_item()
         if item is None or self.reader is None or self.session is None or self.model is None:
-            return
-        self._detail_token += 1
-        token, session = self._detail_token, self.session
-        row = self.model.gallery_row(item)
-        self.reader.submit(
-            lambda: load_details(session, item),
-            lambda details: self._show_detail(token, row, details),
-        )
+            return None
+        return self.session, self.reader, item, self.model.gallery_row(item)
 
-    def _show_detail(self, token: int, row: GalleryRow | None, details: ItemDetails | None) -> None:
-        if token != self._detail_token or self.session is None:
-            return
-        if details is None:
-            self.detail.show_message("The item is gone.")
-            return
-        sections = detail_sections(details, row, self.session.scheme)
-        self.detail.show_sections(f"Item #{details.item.id}", sections)
+    def show_details(self) -> None:
+        """Show the detail pane and give it the focus."""
+        self.detail.setVisible(True)
+        self.detail.setFocus()
 
     # -- reveals --------------------------------------------------------------------------
 
@@ -312,10 +377,18 @@ class GalleryPanel(QSplitter):
         if self.reveal is None or not index.isValid():
             return
         row: GalleryRow | None = index.data(Role.RowRole)
-        if row is None or row.media_type != "image":
-            self.message.emit("Only still images can be revealed; videos are never played.")
+        if row is not None and row.media_type == "video":
+            self.videos.reveal(row, how)
             return
+        if row is None or row.media_type != "image":
+            self.message.emit("Only images and video frames can be revealed.")
+            return
+        self.area.overlay_over(None)
         self.reveal.hold(row.item_id, how)
+
+    def reveal_current(self) -> None:
+        """A reveal asked for from the menu: ends on Esc, another tile, focus loss or time."""
+        self._reveal_held(self.view.currentIndex(), MENU_REVEAL)
 
     def _reveal_released(self, how: str) -> None:
         if self.reveal is not None:
@@ -324,3 +397,4 @@ class GalleryPanel(QSplitter):
     def _focus_lost(self) -> None:
         if self.reveal is not None:
             self.reveal.cancel(FOCUS_LOST)
+        self.videos.stop(FOCUS_LOST)

@@ -16,6 +16,7 @@ from __future__ import annotations
 from triage_app.gui.qt import (
     QAbstractItemView,
     QApplication,
+    QContextMenuEvent,
     QFocusEvent,
     QKeyEvent,
     QListView,
@@ -45,6 +46,8 @@ KEY_REVEAL = "key hold"
 #: auto-repeat, not a release (X servers without detectable auto-repeat).
 RELEASE_GRACE_MS = 80
 MOUSE_REVEAL = "mouse hold"
+#: Plain keys that are view commands (when they are not grading keys of the scheme).
+_COMMANDS = {"o": "open", "x": "compare", "[": "frame-1", "]": "frame+1", "p": "play"}
 
 
 def key_name(event: QKeyEvent) -> str | None:
@@ -69,6 +72,10 @@ class GalleryView(QListView):
         reveal_held(QModelIndex, str): start revealing this tile ("key hold" or "mouse hold").
         reveal_released(str): the key or mouse button was released.
         focus_lost(): the gallery lost keyboard focus (any reveal must end).
+        command(str): a view command key: "back" (Escape), "open" (O: open the tile's
+            group), "compare" (X: side by side), "frame-1"/"frame+1" ([ and ]: the frame
+            of a video's strip to reveal), "play" (P: muted playback, started or stopped).
+        menu_requested(QModelIndex, QPoint): a context menu at this global position.
     """
 
     key_grade = Signal(str, bool)
@@ -76,6 +83,8 @@ class GalleryView(QListView):
     reveal_held = Signal(QModelIndex, str)
     reveal_released = Signal(str)
     focus_lost = Signal()
+    command = Signal(str)
+    menu_requested = Signal(QModelIndex, QPoint)
 
     def __init__(self, delegate: GalleryDelegate, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -169,7 +178,24 @@ class GalleryView(QListView):
                     self.confirm_requested.emit()
                 event.accept()
                 return
+            if plain and lowered in _COMMANDS:
+                if not event.isAutoRepeat():
+                    self.command.emit(_COMMANDS[lowered])
+                event.accept()
+                return
+        if event.key() == Qt.Key.Key_Escape and plain:
+            self.command.emit("back")
+            event.accept()
+            return
         super().keyPressEvent(event)
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        """Ask for the tile's context menu (the tile under the pointer becomes current)."""
+        index = self.indexAt(event.pos())
+        if index.isValid() and not self.selectionModel().isSelected(index):
+            self.setCurrentIndex(index)
+        self.menu_requested.emit(index, event.globalPos())
+        event.accept()
 
     def keyReleaseEvent(self, event: QKeyEvent) -> None:
         """Releasing Space ends a key reveal."""

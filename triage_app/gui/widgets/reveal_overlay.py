@@ -65,6 +65,8 @@ class RevealOverlay(QWidget):
         self._centre = QPointF(0.5, 0.5)
         self.greyscale = False
         self.blurred = False
+        #: Where in the parent the overlay goes (None: all of it).
+        self._part: QRect | None = None
         self._clock = QElapsedTimer()
         self._tick = QTimer(self)
         self._tick.setInterval(100)
@@ -95,12 +97,23 @@ class RevealOverlay(QWidget):
         self._fitted = None
         self._clock.start()
         parent = self.parentWidget()
-        if parent is not None:
+        if self._part is not None:
+            self.setGeometry(self._part)
+        elif parent is not None:
             self.setGeometry(parent.rect())
         self.raise_()
         self.show()
         self._tick.start()
         return self.shown_view()
+
+    def place(self, part: QRect | None) -> None:
+        """Cover ``part`` of the parent (its coordinates) from now on; None: all of it."""
+        self._part = part
+        parent = self.parentWidget()
+        if part is not None:
+            self.setGeometry(part)
+        elif parent is not None:
+            self.setGeometry(parent.rect())
 
     def shown_view(self) -> ShownView:
         """The image's size on screen when fitted, the most it was zoomed, the toggles."""
@@ -187,6 +200,16 @@ class RevealOverlay(QWidget):
         w, h = self._shown_wh()
         self._centre -= QPointF(dx / w, dy / h)
         self._clamp()
+        self.update()
+
+    def next_frame(self, image: QImage, caption: str) -> None:
+        """Show the next frame of a playback in place (zoom, toggles and countdown kept)."""
+        if self._source is None:
+            return
+        self._image = image
+        self._caption = caption
+        self._source = QPixmap.fromImage(image)
+        self._fitted = None
         self.update()
 
     def clear(self) -> None:

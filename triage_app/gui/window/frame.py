@@ -126,6 +126,13 @@ class WindowFrame(QMainWindow):
         self.act_open = act("&Open case…", keys.Open, "Open a case folder and sign in")
         self.act_close = act("&Close case", keys.Close)
         self.act_ingest = act("&Add exhibit and ingest…", "Ctrl+I", "Ingest a seized folder")
+        self.act_report = act(
+            "Make &report…", "Ctrl+R", "Write the case report: PDF, HTML, CSV or VICS"
+        )
+        self.act_export_list = act(
+            "&Export graded items as a hash list…",
+            tip="An own list of the graded items (CSV, VICS)",
+        )
         self.act_settings = act("&Settings…", "Ctrl+,")
         self.act_quit = act("&Quit", keys.Quit)
         self.act_hashsets = act(
@@ -171,7 +178,9 @@ class WindowFrame(QMainWindow):
         file_menu = bar.addMenu("&File")
         for action in (self.act_new, self.act_open, self.act_close):
             file_menu.addAction(action)
-        for group in ((self.act_ingest,), (self.act_settings,), (self.act_quit,)):
+        groups = ((self.act_ingest,), (self.act_report, self.act_export_list), (self.act_settings,),
+                  (self.act_quit,))  # fmt: skip
+        for group in groups:
             file_menu.addSeparator()
             file_menu.addActions(list(group))
         hash_menu = bar.addMenu("&Hash sets")
@@ -222,7 +231,8 @@ class WindowFrame(QMainWindow):
     def set_case_state(self, *, open_: bool, supervisor: bool, can_undo: bool) -> None:
         """Enable what a case (and the account's role) allows."""
         for action in (self.act_close, self.act_ingest, self.act_hashsets, self.act_match,
-                       self.act_undo, self.act_confirm):  # fmt: skip
+                       self.act_undo, self.act_confirm, self.act_report,
+                       self.act_export_list):  # fmt: skip
             action.setEnabled(open_)
         self.act_undo.setEnabled(open_ and can_undo)
         self.filter_combo.setEnabled(open_)

@@ -23,6 +23,15 @@ SHORTCUTS_HELP = (
 <tr><td><b>Ctrl+1</b> ... <b>Ctrl+7</b></td>
 <td>review queue, suggestions, exact, ignorable, graded, failed, all</td></tr>
 <tr><td><b>Ctrl+L</b> / <b>F6</b></td><td>filter list / switch between gallery and details</td></tr>
+<tr><td><b>O</b> or double-click</td><td>open the tile's duplicate group (Esc: back)</td></tr>
+<tr><td><b>X</b></td><td>compare two tiles side by side (Left/Right: side; Space: reveal it)
+</td></tr>
+<tr><td><b>[</b> / <b>]</b></td><td>a video's strip: choose the frame that Space reveals</td></tr>
+<tr><td><b>P</b></td><td>play a video muted from that frame; P or Esc stops (logged)</td></tr>
+<tr><td>right-click</td><td>the tile's menu: details, reveal, grade, group, copy, notes, tags,
+mark a video frame, show in the folder tree</td></tr>
+<tr><td><b>F8</b> / <b>Ctrl+R</b></td>
+<td>folder tree / make a report (PDF, HTML, CSV, VICS)</td></tr>
 </table>
 <h3>Badges</h3>
 <table>

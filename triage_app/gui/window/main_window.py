@@ -15,7 +15,6 @@ from __future__ import annotations
 import os
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 from triage_app.case.session import CaseSession
 from triage_app.config.viewer_settings import TILE_RANGE, ViewerSettings, load_viewer_settings
@@ -24,10 +23,10 @@ from triage_app.domain.accounts import PASSWORD_ENV, SUPERVISOR, USER_ENV
 from triage_app.gui.controllers.break_reminder import BreakReminder
 from triage_app.gui.controllers.grading_controller import GradingController
 from triage_app.gui.dialogs.blind_grading_dialog import BlindGradingDialog
-from triage_app.gui.dialogs.hashsets_dialog import HashSetsDialog, refresh_text
-from triage_app.gui.dialogs.ingest_dialog import IngestDialog, run_ingest
+from triage_app.gui.dialogs.ingest_dialog import IngestDialog
 from triage_app.gui.dialogs.new_case_dialog import NewCaseDialog, create_case
 from triage_app.gui.dialogs.qa_dialog import QaDialog
+from triage_app.gui.dialogs.report_dialog import HASH_LIST
 from triage_app.gui.dialogs.settings_dialog import SettingsDialog
 from triage_app.gui.dialogs.signin_dialog import SignInDialog
 from triage_app.gui.dialogs.signoff_dialog import SignOffDialog
@@ -36,12 +35,15 @@ from triage_app.gui.qt import (
     QCloseEvent,
     QDialog,
     QFileDialog,
+    QMainWindow,
     QMessageBox,
     QTimer,
     Signal,
 )
 from triage_app.gui.widgets.forms import open_message
 from triage_app.gui.widgets.supervisor_view import SupervisorView
+from triage_app.gui.window.case_tools import CaseTools
+from triage_app.gui.window.desk import Desk
 from triage_app.gui.window.frame import WindowFrame
 from triage_app.gui.window.help_text import show_about, show_keys
 from triage_app.gui.window.supervision_windows import SupervisionWindows
@@ -53,7 +55,6 @@ from triage_app.review.exposure import (
     record_reveal,
     start_of_today_utc,
 )
-from triage_app.review.refresh import RefreshResult, refresh
 from triage_app.supervision.qa import open_blind_rounds
 
 #: A break reminder due while a dialog is open asks again this much later.
@@ -80,12 +81,12 @@ class MainWindow(WindowFrame):
         self.session: CaseSession | None = None
         self.case_dir: Path | None = None
         self.grading: GradingController | None = None
-        self._ingest_dialog: IngestDialog | None = None
         self.writer = JobQueue("writer", threads=1, parent=self)
         self.writer.busy_changed.connect(self.show_busy)
         self.writer.error.connect(lambda text: self.show_error("Error", text))
         self.panel.view.key_grade.connect(self._grade_key)
-        self.panel.view.confirm_requested.connect(self._confirm)
+        self.panel.view.confirm_requested.connect(self.confirm_selection)
+        self.panel.area.categories.grade_clicked.connect(self.grade_selection)
         self.breaks = BreakReminder(self)
         self.breaks.due.connect(self._break_due)
         self.supervision = SupervisionWindows(self.writer, self)
@@ -93,6 +94,9 @@ class MainWindow(WindowFrame):
         self.supervision.case_changed.connect(self.panel.reload)
         self.supervision.revealed.connect(self.meter.add)
         self.supervision.refused.connect(lambda text: self.show_error("Supervisors only", text))
+        self.desk = Desk(self, self)
+        self.tools = CaseTools(self, self)
+        self.view_menu.addAction(self.desk.dock.toggleViewAction())
         self._connect_actions()
         self._update_enabled()
 
@@ -104,13 +108,15 @@ class MainWindow(WindowFrame):
             (self.act_new, self.new_case),
             (self.act_open, self._choose_case),
             (self.act_close, self.close_case),
-            (self.act_ingest, self.ingest),
+            (self.act_ingest, self.tools.ingest),
+            (self.act_report, self.tools.make_report),
+            (self.act_export_list, lambda: self.tools.make_report(HASH_LIST)),
             (self.act_settings, self.edit_settings),
             (self.act_quit, self.close),
-            (self.act_hashsets, self.hash_sets),
-            (self.act_match, self.match_now),
+            (self.act_hashsets, self.tools.hash_sets),
+            (self.act_match, self.tools.match_now),
             (self.act_undo, self._undo),
-            (self.act_confirm, self._confirm),
+            (self.act_confirm, self.confirm_selection),
             (self.act_collapse, self._toggle_collapse),
             (self.act_bigger, lambda: self._tile_step(32)),
             (self.act_smaller, lambda: self._tile_step(-32)),
@@ -209,7 +215,7 @@ class MainWindow(WindowFrame):
             since = start_of_today_utc()
             reader.submit(lambda: exposure(session, since=since), self.meter.set_baseline)
         self.breaks.start(self.settings.break_minutes)
-        self.fill_grade_menu(session.scheme, self._grade)
+        self.fill_grade_menu(session.scheme, self.grade_selection)
         self.stack.setCurrentWidget(self.panel)
         self.panel.view.setFocus()
         self.setWindowTitle(f"{session.reference} - {session.actor} - Triage workstation")
@@ -234,6 +240,7 @@ class MainWindow(WindowFrame):
         self.session = None
         self.writer.submit(session.close)
         self.clear_case_view()
+        self.desk.case_closed()
         self._update_enabled()
         self.case_closed.emit()
 
@@ -251,8 +258,7 @@ class MainWindow(WindowFrame):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Cancel an ingest, blur, close the case and wait for the writer to finish."""
-        if self._ingest_dialog is not None:
-            self._ingest_dialog.cancel_event.set()
+        self.tools.cancel_ingest()
         self.supervision.close_blind()
         self.close_case()
         self.breaks.stop()
@@ -289,11 +295,13 @@ class MainWindow(WindowFrame):
         if self.grading is not None:
             self.grading.grade_key(key, whole_group)
 
-    def _grade(self, code: str, whole_group: bool = False) -> None:
+    def grade_selection(self, code: str, whole_group: bool = False) -> None:
+        """Grade the selection as ``code`` (the whole group of each tile with ``whole_group``)."""
         if self.grading is not None:
             self.grading.grade(code, whole_group=whole_group)
 
-    def _confirm(self) -> None:
+    def confirm_selection(self) -> None:
+        """Accept the near-match suggestion of the selection."""
         if self.grading is not None:
             self.grading.confirm()
 
@@ -330,59 +338,16 @@ class MainWindow(WindowFrame):
         if dialog.exec() == QDialog.DialogCode.Accepted:
             self.apply_settings(dialog.value())
 
-    # -- ingest and hash sets ------------------------------------------------------------
+    # -- case jobs (kept by self.tools) ----------------------------------------------
 
-    def ingest(self) -> None:
-        """Add an exhibit and ingest it, with progress, rate, ETA and Cancel."""
-        if self.session is None:
-            return
-        dialog = IngestDialog(self)
-        self._ingest_dialog = dialog
-        dialog.start_requested.connect(
-            lambda source, exhibit, workers: self.start_ingest(dialog, source, exhibit, workers)
-        )
-        dialog.exec()
-        self._ingest_dialog = None
+    @property
+    def widget(self) -> QMainWindow:
+        """The window, as a parent for its helpers' dialogs."""
+        return self
 
     def start_ingest(self, dialog: IngestDialog, source: Path, exhibit: str, workers: int) -> None:
         """Run an ingest for ``dialog`` on the writer thread."""
-        session = self.session
-        if session is None:
-            return
-        relay, library, cancel = dialog.relay, self.library, dialog.cancel_event
-        self.say(f"Ingesting {source} as {exhibit}…")
-
-        def finished(outcome: Any) -> None:
-            dialog.show_finished(outcome)
-            self.say(f"Ingest of {exhibit} {outcome[0].state}")
-            self.panel.reload()
-
-        self.writer.submit(
-            lambda: run_ingest(session, source, exhibit, workers, relay, cancel, library),
-            finished,
-            lambda exc: dialog.show_failed(str(exc)),
-        )
-
-    def hash_sets(self) -> None:
-        """Manage the hash library and match the case."""
-        if self.session is None or self.panel.reader is None:
-            return
-        dialog = HashSetsDialog(self.session, self.writer, self.panel.reader, self.library, self)
-        dialog.case_changed.connect(self.panel.reload)
-        dialog.exec()
-
-    def match_now(self) -> None:
-        """Match the case against the active sets, grade exact hits, regroup."""
-        session, library = self.session, self.library
-        if session is None:
-            return
-        self.say("Matching…")
-
-        def done(result: RefreshResult) -> None:
-            self.say(refresh_text(result))
-            self.panel.reload()
-
-        self.writer.submit(lambda: refresh(session, library), done)
+        self.tools.start_ingest(dialog, source, exhibit, workers)
 
     # -- supervision ----------------------------------------------------------------------
 
