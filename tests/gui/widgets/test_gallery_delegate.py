@@ -72,3 +72,49 @@ def test_rendered_tiles_are_blurred_and_grey_at_any_size(
         assert blurred_energy < sharp_energy / 20, (row, blurred_energy, sharp_energy)
         checked += 1
     assert checked >= 3
+
+
+def test_a_video_strip_paints_as_a_contact_sheet_or_whole_when_frames_are_unknown(
+    qtbot: QtBot,
+) -> None:
+    """A video's strip thumbnail is laid out as a sheet of its frames (the chosen one
+    framed); a video whose frame count is not stored (an older case) still paints."""
+    from gui.helpers import gallery_row
+    from triage_app.config.schemes import load_scheme
+    from triage_app.gui.models.gallery_model import GalleryModel
+    from triage_app.gui.qt import QPainter, QPixmap, QStyleOptionViewItem
+    from triage_app.gui.widgets.gallery_delegate import GalleryDelegate, sheet_cells
+
+    strip = QImage(6 * 128, 96, QImage.Format.Format_Grayscale8)
+    strip.fill(90)
+
+    class Loader:
+        loaded_many = None
+
+        def cached(self, _item: int) -> QImage:
+            return strip
+
+        def has_no_thumbnail(self, _item: int) -> bool:
+            return False
+
+    cells = sheet_cells(128, 128, 6, strip.width(), strip.height())
+    assert len(cells) == 6 and len({(c.x(), c.y()) for c in cells}) == 6
+    assert all(c.width() > 30 for c in cells), "frames laid out in rows, not a thin strip"
+    model = GalleryModel(load_scheme("uk"))
+    model._loader = Loader()  # type: ignore[assignment]
+    model.set_rows([
+        gallery_row(1, media_type="video", format="MP4", width=320, height=240,
+                    frames_sampled=6),
+        gallery_row(2, media_type="video", format="MP4", width=320, height=240),
+    ])  # fmt: skip
+    model.set_filter(lambda _r: True, collapse=False)
+    model.set_frame(1, 2, 6)
+    delegate = GalleryDelegate(128)
+    for row in (0, 1):
+        pixmap = QPixmap(delegate.cell_size())
+        painter = QPainter(pixmap)
+        option = QStyleOptionViewItem()
+        option.rect = pixmap.rect()
+        delegate.paint(painter, option, model.index(row))
+        painter.end()
+        assert not pixmap.toImage().isNull()

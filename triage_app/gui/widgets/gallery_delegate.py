@@ -71,7 +71,8 @@ def _strip_count(sampled: int) -> int:
 def sheet_cells(width: int, height: int, frames: int, strip_w: int, strip_h: int) -> list[QRect]:
     """Cells of a contact sheet of ``frames`` strip frames in a ``width`` x ``height`` tile:
     as many columns as make the frames largest, each frame's aspect kept, centred."""
-    frame_w = max(1.0, strip_w / max(1, frames))
+    frames = max(1, frames)
+    frame_w = max(1.0, strip_w / frames)
     aspect = frame_w / max(1, strip_h)
     best: tuple[float, int, int] = (0.0, 1, frames)
     for cols in range(1, frames + 1):
@@ -130,64 +131,70 @@ class GalleryDelegate(QStyledItemDelegate):
         if facts is None:
             return
         painter.save()
-        self._font = QFont(option.font)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        full: QRect = option.rect
-        state = option.state
-        selected = bool(state & QStyle.StateFlag.State_Selected)
-        focused = bool(state & QStyle.StateFlag.State_HasFocus)
-        # The view widens cells to fill its width: the tile sits in the middle of its cell.
-        left = full.x() + max(0, (full.width() - self.cell_size().width()) // 2)
-        cell = QRect(left, full.y(), self.cell_size().width(), full.height())
-        pic = QRect(cell.x() + MARGIN, cell.y() + MARGIN, self._tile, self._tile)
+        try:  # an error must never leave the painter saved (Qt would crash)
+            self._font = QFont(option.font)
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+            full: QRect = option.rect
+            state = option.state
+            selected = bool(state & QStyle.StateFlag.State_Selected)
+            focused = bool(state & QStyle.StateFlag.State_HasFocus)
+            # The view widens cells to fill its width: the tile sits in the middle of its cell.
+            left = full.x() + max(0, (full.width() - self.cell_size().width()) // 2)
+            cell = QRect(left, full.y(), self.cell_size().width(), full.height())
+            pic = QRect(cell.x() + MARGIN, cell.y() + MARGIN, self._tile, self._tile)
 
-        if selected:
-            painter.fillRect(cell.adjusted(2, 2, -2, -2), SELECTED.darker(170))
-        painter.fillRect(pic, CANVAS)
-        row: GalleryRow | None = index.data(Role.RowRole)
-        strip_of = strip_frames(row) if row is not None else 0
-        if facts.kind == IMAGE and not strip_of:
-            image: QImage | None = index.data(Role.ThumbnailRole)
-            if image is not None and not image.isNull():
-                self._draw_picture(painter, pic, int(index.data(Role.ItemIdRole)), image)
-            elif index.data(Role.NoThumbnailRole):
-                self._placeholder(painter, pic, "no preview")
+            if selected:
+                painter.fillRect(cell.adjusted(2, 2, -2, -2), SELECTED.darker(170))
+            painter.fillRect(pic, CANVAS)
+            row: GalleryRow | None = index.data(Role.RowRole)
+            strip_of = strip_frames(row) if row is not None else 0
+            if facts.kind == IMAGE and not strip_of:
+                image: QImage | None = index.data(Role.ThumbnailRole)
+                if image is not None and not image.isNull():
+                    self._draw_picture(painter, pic, int(index.data(Role.ItemIdRole)), image)
+                elif index.data(Role.NoThumbnailRole):
+                    self._placeholder(painter, pic, "no preview")
+                else:
+                    self._placeholder(painter, pic, "loading…", loading=True)
+            elif facts.kind in (VIDEO, IMAGE):
+                strip: QImage | None = index.data(Role.ThumbnailRole)  # blurred frame strip
+                if strip is not None and not strip.isNull():
+                    item_id = int(index.data(Role.ItemIdRole))
+                    if strip_of:
+                        cells = self._draw_sheet(painter, pic, item_id, strip, strip_of)
+                    else:  # frames not known (an older case): the strip as one picture
+                        cells = [self._draw_picture(painter, pic, item_id, strip)]
+                    chosen: tuple[int, int] | None = index.data(Role.FrameRole)
+                    if chosen is not None and 0 <= chosen[0] < len(cells):
+                        painter.setPen(QPen(FRAME_MARK, 2))
+                        painter.setBrush(Qt.BrushStyle.NoBrush)
+                        painter.drawRect(cells[chosen[0]].adjusted(0, 0, -1, -1))
+                elif facts.kind == VIDEO:
+                    self._video_placeholder(painter, pic)
+                else:
+                    self._placeholder(painter, pic, "loading…", loading=True)
+            elif facts.kind == FAILED:
+                self._placeholder(painter, pic, "not decodable")
             else:
-                self._placeholder(painter, pic, "loading…", loading=True)
-        elif facts.kind in (VIDEO, IMAGE):
-            strip: QImage | None = index.data(Role.ThumbnailRole)  # blurred frame strip
-            if strip is not None and not strip.isNull():
-                item_id = int(index.data(Role.ItemIdRole))
-                cells = self._draw_sheet(painter, pic, item_id, strip, strip_of)
-                chosen: tuple[int, int] | None = index.data(Role.FrameRole)
-                if chosen is not None and 0 <= chosen[0] < len(cells):
-                    painter.setPen(QPen(FRAME_MARK, 2))
-                    painter.setBrush(Qt.BrushStyle.NoBrush)
-                    painter.drawRect(cells[chosen[0]].adjusted(0, 0, -1, -1))
-            elif facts.kind == VIDEO:
-                self._video_placeholder(painter, pic)
-            else:
-                self._placeholder(painter, pic, "loading…", loading=True)
-        elif facts.kind == FAILED:
-            self._placeholder(painter, pic, "not decodable")
-        else:
-            self._placeholder(painter, pic, "not a picture")
+                self._placeholder(painter, pic, "not a picture")
 
-        self._badges(painter, pic, facts)
-        self._caption(painter, cell, pic, facts, selected)
-        if selected or focused:
-            pen = QPen(SELECTED if selected else PLACEHOLDER_TEXT, 3 if selected else 1)
-            if focused and not selected:
-                pen.setStyle(Qt.PenStyle.DashLine)
-            painter.setPen(pen)
-            painter.setBrush(Qt.BrushStyle.NoBrush)
-            painter.drawRoundedRect(QRectF(cell.adjusted(2, 2, -2, -2)), 4, 4)
-        painter.restore()
+            self._badges(painter, pic, facts)
+            self._caption(painter, cell, pic, facts, selected)
+            if selected or focused:
+                pen = QPen(SELECTED if selected else PLACEHOLDER_TEXT, 3 if selected else 1)
+                if focused and not selected:
+                    pen.setStyle(Qt.PenStyle.DashLine)
+                painter.setPen(pen)
+                painter.setBrush(Qt.BrushStyle.NoBrush)
+                painter.drawRoundedRect(QRectF(cell.adjusted(2, 2, -2, -2)), 4, 4)
+        finally:
+            painter.restore()
 
     def _draw_sheet(
         self, painter: QPainter, pic: QRect, item_id: int, strip: QImage, frames: int
     ) -> list[QRect]:
-        """Lay a frame strip out as a contact sheet in the tile; return each frame's cell."""
+        """Lay a frame strip of ``frames`` (>= 1) out as a contact sheet in the tile; return
+        each frame's cell."""
         key = (item_id, -self._tile, strip.cacheKey())
         layout = sheet_cells(pic.width(), pic.height(), frames, strip.width(), strip.height())
         pixmap = self._pixmaps.get(key)
@@ -195,12 +202,14 @@ class GalleryDelegate(QStyledItemDelegate):
             pixmap = QPixmap(pic.size())
             pixmap.fill(CANVAS)
             sheet = QPainter(pixmap)
-            sheet.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
-            width = strip.width() / frames
-            for k, cell in enumerate(layout):
-                source = QRectF(k * width, 0, width, strip.height())
-                sheet.drawImage(QRectF(cell), strip, source)
-            sheet.end()
+            try:
+                sheet.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
+                width = strip.width() / max(1, frames)
+                for k, cell in enumerate(layout):
+                    source = QRectF(k * width, 0, width, strip.height())
+                    sheet.drawImage(QRectF(cell), strip, source)
+            finally:
+                sheet.end()
             self._pixmaps[key] = pixmap
             while len(self._pixmaps) > PIXMAP_CACHE:
                 self._pixmaps.popitem(last=False)
