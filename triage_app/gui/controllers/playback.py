@@ -60,7 +60,7 @@ class Playback(QObject):
         self._open = opener
         self.limit_seconds = limit_seconds
         self._token = 0
-        self._thread: threading.Thread | None = None
+        self._threads: list[threading.Thread] = []
         self._stop = threading.Event()
         #: item, how, start (monotonic), first and last frame time, frames shown
         self._playing: tuple[int, str, float, float, float, int] | None = None
@@ -75,6 +75,13 @@ class Playback(QObject):
     def active(self) -> bool:
         """True while a playback is asked for or shown."""
         return self._pending is not None or self._playing is not None
+
+    def shutdown(self) -> None:
+        """Stop and wait for the worker (the case is closing)."""
+        self.stop("closed")
+        threads, self._threads = self._threads, []
+        for thread in threads:
+            thread.join(timeout=10)
 
     def play(self, item_id: int, start_s: float, how: str = "P key") -> None:
         """Play ``item_id`` muted from ``start_s`` (stopping any playback first)."""
@@ -104,16 +111,17 @@ class Playback(QObject):
             except Exception as exc:  # every failure is a reason shown to the examiner
                 self.ended.emit(token, str(exc) or type(exc).__name__)
 
-        self._thread = threading.Thread(target=work, name="playback", daemon=True)
-        self._thread.start()
+        thread = threading.Thread(target=work, name="playback", daemon=True)
+        self._threads = [t for t in self._threads if t.is_alive()] + [thread]
+        thread.start()
 
     def stop(self, reason: str) -> None:
-        """Stop now: blur again and log what was shown."""
+        """Stop now: blur again and log what was shown. The worker is told to stop and
+        is not waited for (it may be reading a large original); what it still sends
+        carries an old token and is dropped."""
         self._stop.set()
         self._pending = None
-        thread, self._thread = self._thread, None
-        if thread is not None:
-            thread.join(timeout=5)
+        self._token += 1
         self._timer.stop()
         if self._playing is None:
             return

@@ -63,7 +63,7 @@ class VideoTiles(QObject):
     def forget(self) -> None:
         """The case closed: stop playing and drop what was read."""
         if self.playback is not None:
-            self.playback.stop("closed")
+            self.playback.shutdown()
             self.playback.deleteLater()
             self.playback = None
         self.times.clear()
