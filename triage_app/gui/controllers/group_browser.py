@@ -127,7 +127,7 @@ class GroupBrowser(QObject):
         if panel.group is None or model is None:
             panel.area.group_bar.hide()
             return
-        members = [m for m in model.all_rows() if m.cluster == panel.group]
+        members = model.cluster_rows(panel.group)
         if members:
             panel.area.group_bar.say(group_text(members), compare=len(members) > 1)
 

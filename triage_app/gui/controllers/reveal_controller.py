@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import replace
 
 from triage_app.gui.controllers.thumbnail_loader import ThumbnailLoader, to_qimage
 from triage_app.gui.qt import QImage, QObject, QTimer, Signal
@@ -174,11 +175,8 @@ class RevealController(QObject):
         seen = self._overlay.shown_view()
         self._overlay.clear()
         seconds = time.monotonic() - started
-        view = RevealView(
-            view.source, view.shown_width, view.shown_height, view.original_width,
-            view.original_height, seen.max_zoom, seen.greyscale, seen.blurred, view.note,
-            view.frame_s, view.played,
-        )  # fmt: skip
+        view = replace(view, max_zoom=seen.max_zoom, greyscale=seen.greyscale,
+                       blurred=seen.blurred)  # fmt: skip
         self._log(item_id, seconds, f"{how}; {reason}", view)
         self.concealed.emit(item_id, seconds)
 

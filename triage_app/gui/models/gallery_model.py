@@ -222,6 +222,10 @@ class GalleryModel(QAbstractListModel):
             return [row]
         return list(self._groups.get(row.cluster, [row]))
 
+    def cluster_rows(self, cluster: int) -> list[GalleryRow]:
+        """The rows of duplicate group ``cluster`` (none when there is no such group)."""
+        return list(self._groups.get(cluster, []))
+
     def update_grades(self, grades: dict[int, tuple[str | None, str | None]]) -> None:
         """Apply new (category, source) grades to items and update only the tiles concerned."""
         for item_id, (category, source) in grades.items():

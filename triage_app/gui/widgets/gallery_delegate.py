@@ -9,6 +9,7 @@ videos (never played), undecodable files and other files.
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Callable
 from functools import lru_cache
 
 from triage_app.gui.models.gallery_model import Role
@@ -190,15 +191,25 @@ class GalleryDelegate(QStyledItemDelegate):
         finally:
             painter.restore()
 
+    def _cached(self, key: tuple[int, int, int], make: Callable[[], QPixmap]) -> QPixmap:
+        """The pixmap kept under ``key`` (most recently used kept), made when missing."""
+        pixmap = self._pixmaps.get(key)
+        if pixmap is not None:
+            self._pixmaps.move_to_end(key)
+            return pixmap
+        pixmap = self._pixmaps[key] = make()
+        while len(self._pixmaps) > PIXMAP_CACHE:
+            self._pixmaps.popitem(last=False)
+        return pixmap
+
     def _draw_sheet(
         self, painter: QPainter, pic: QRect, item_id: int, strip: QImage, frames: int
     ) -> list[QRect]:
         """Lay a frame strip of ``frames`` (>= 1) out as a contact sheet in the tile; return
         each frame's cell."""
-        key = (item_id, -self._tile, strip.cacheKey())
         layout = sheet_cells(pic.width(), pic.height(), frames, strip.width(), strip.height())
-        pixmap = self._pixmaps.get(key)
-        if pixmap is None:
+
+        def make() -> QPixmap:
             pixmap = QPixmap(pic.size())
             pixmap.fill(CANVAS)
             sheet = QPainter(pixmap)
@@ -210,28 +221,21 @@ class GalleryDelegate(QStyledItemDelegate):
                     sheet.drawImage(QRectF(cell), strip, source)
             finally:
                 sheet.end()
-            self._pixmaps[key] = pixmap
-            while len(self._pixmaps) > PIXMAP_CACHE:
-                self._pixmaps.popitem(last=False)
-        else:
-            self._pixmaps.move_to_end(key)
+            return pixmap
+
+        pixmap = self._cached((item_id, -self._tile, strip.cacheKey()), make)
         painter.drawPixmap(pic.topLeft(), pixmap)
         return [cell.translated(pic.topLeft()) for cell in layout]
 
     def _draw_picture(self, painter: QPainter, pic: QRect, item_id: int, image: QImage) -> QRect:
-        key = (item_id, self._tile, image.cacheKey())
-        pixmap = self._pixmaps.get(key)
-        if pixmap is None:
-            pixmap = QPixmap.fromImage(image).scaled(
+        pixmap = self._cached(
+            (item_id, self._tile, image.cacheKey()),
+            lambda: QPixmap.fromImage(image).scaled(
                 pic.size(),
                 Qt.AspectRatioMode.KeepAspectRatio,
                 Qt.TransformationMode.SmoothTransformation,
-            )
-            self._pixmaps[key] = pixmap
-            while len(self._pixmaps) > PIXMAP_CACHE:
-                self._pixmaps.popitem(last=False)
-        else:
-            self._pixmaps.move_to_end(key)
+            ),
+        )
         x = pic.x() + (pic.width() - pixmap.width()) // 2
         y = pic.y() + (pic.height() - pixmap.height()) // 2
         painter.drawPixmap(x, y, pixmap)

@@ -24,7 +24,6 @@ from triage_app.gui.controllers.thumbnail_loader import ThumbnailLoader
 from triage_app.gui.controllers.video_tiles import VideoTiles
 from triage_app.gui.models.gallery_model import GalleryModel, Order, Role
 from triage_app.gui.qt import (
-    QAbstractItemView,
     QItemSelection,
     QModelIndex,
     QSplitter,
@@ -196,6 +195,7 @@ class GalleryPanel(QSplitter):
         if self.filter_key not in {f.key for f in self.filters}:
             self.filter_key = REVIEW
         self.model.set_rows(sorted(rows, key=lambda r: r.item_id))
+        self._count_categories()
         self._apply_filter()
         if current is not None and self.model.row_of(current) >= 0:
             self.view.setCurrentIndex(self.model.index(self.model.row_of(current)))
@@ -267,21 +267,7 @@ class GalleryPanel(QSplitter):
 
     def _restore_current(self, item: int | None) -> bool:
         """Make ``item`` (or its group's tile) current again, else the first tile."""
-        model = self.model
-        if model is None or not model.rowCount():
-            return False
-        pos = model.row_of(item) if item is not None else -1
-        row = model.gallery_row(item) if item is not None else None
-        if pos < 0 and row is not None and row.cluster is not None:
-            shown = [model.row_of(m.item_id) for m in model.group_members(row)]
-            pos = max(shown, default=-1)
-        index = model.index(max(pos, 0))
-        self.view.setCurrentIndex(index)
-        if pos >= 0:
-            self.view.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
-        else:
-            self.view.scrollToTop()
-        return True
+        return self.model is not None and self.view.restore_current(self.model, item)
 
     def apply_settings(self, settings: ViewerSettings) -> None:
         """Use new viewer settings (tile size, blur, reveal limits, collapsing)."""
@@ -334,7 +320,7 @@ class GalleryPanel(QSplitter):
         if turned:
             self.looks_changed.emit(turned)
         self.groups.grades_changed(grades)
-        self._emit_counts()
+        self._count_categories()
         if not self.view.currentIndex().isValid() or not self.view.selectionModel().hasSelection():
             count = self.model.rowCount()
             if count:
@@ -354,6 +340,11 @@ class GalleryPanel(QSplitter):
     def _emit_counts(self) -> None:
         if self.model is not None:
             self.counts_changed.emit(self.model.rowCount(), self.model.total)
+
+    def _count_categories(self) -> None:
+        """Items per category and the review load: a pass over every row, so once per
+        load or grading action, not per tile the model inserts or removes."""
+        if self.model is not None:
             self.area.categories.set_counts(*category_counts(self.model.all_rows()))
 
     def refresh_details(self) -> None:

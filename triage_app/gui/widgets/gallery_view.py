@@ -13,6 +13,7 @@ click only selects). Losing focus ends any reveal.
 
 from __future__ import annotations
 
+from triage_app.gui.models.gallery_model import GalleryModel
 from triage_app.gui.qt import (
     QAbstractItemView,
     QApplication,
@@ -136,6 +137,23 @@ class GalleryView(QListView):
         """Spread the columns over the new width (no dead band at the right)."""
         super().resizeEvent(event)
         self.apply_tile_size()
+
+    def restore_current(self, model: GalleryModel, item: int | None) -> bool:
+        """Make ``item``'s tile (or its group's) current and centre it, else the first
+        tile; False when there is no tile at all."""
+        if not model.rowCount():
+            return False
+        pos = model.row_of(item) if item is not None else -1
+        row = model.gallery_row(item) if item is not None else None
+        if pos < 0 and row is not None and row.cluster is not None:
+            pos = max((model.row_of(m.item_id) for m in model.group_members(row)), default=-1)
+        index = model.index(max(pos, 0))
+        self.setCurrentIndex(index)
+        if pos >= 0:
+            self.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
+        else:
+            self.scrollToTop()
+        return True
 
     def set_grading_keys(self, keys: set[str]) -> None:
         """The characters that grade (the scheme's keys, lower case)."""
